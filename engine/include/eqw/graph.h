@@ -1,0 +1,82 @@
+// The graph IR: values (tensors with names and shapes) and nodes (an op, its parameters, its
+// constant weights). Names come from the source file: exported tables must use them.
+#pragma once
+
+#include <eqw/ops.h>
+#include <eqw/status.h>
+#include <eqw/tensor.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace eqw {
+
+// A value flowing between nodes. shape is filled by inferShapes().
+struct Value {
+  std::string name;
+  Shape shape;
+  int producer = -1;             // node index, -1 for graph inputs without an Input node
+};
+
+// Quantization parameters found in the source file (ncnn *_int8.param with int8_scale_term).
+struct ImportedQuant {
+  std::vector<float> weight_scales;  // per output channel (or group)
+  float input_scale = 0.f;
+  float output_scale = 0.f;      // requantize scale when the file fuses it (> 0 only then)
+};
+
+struct Node {
+  std::string name;              // layer name in the source file
+  std::string source_type;       // op type as the source file spells it ("Convolution", "Conv")
+  OpKind kind = OpKind::Identity;
+  OpParams params;
+  std::vector<int> inputs;       // value ids
+  std::vector<int> outputs;      // value ids
+  std::vector<Tensor> weights;   // constant inputs, in the order the op's params document
+  ImportedQuant imported_quant;
+
+  template <typename P> P& p() { return std::get<P>(params); }
+  template <typename P> const P& p() const { return std::get<P>(params); }
+};
+
+struct LayerCost {
+  int64_t macs = 0;              // multiply-accumulates of the direct algorithm
+  int64_t params = 0;            // weight elements
+};
+
+class Graph {
+ public:
+  std::string name;              // model name, usually the file stem
+  std::string source_path;       // file the graph came from
+  std::vector<Value> values;
+  std::vector<Node> nodes;       // topological order once validate() has passed
+  std::vector<int> inputs;       // value ids fed by the user
+  std::vector<int> outputs;      // value ids the user reads
+
+  // Adds a value and returns its id. Names are unique; adding an existing name is an error
+  // the importer must avoid (use findValue first).
+  int addValue(const std::string& name, Shape shape = {});
+  int findValue(const std::string& name) const;   // -1 when absent
+  int findNode(const std::string& name) const;    // -1 when absent
+  int addNode(Node node);                         // sets producer of its outputs
+
+  // Checks ids and single producers, orders nodes topologically (stable), and reports cycles
+  // or values read before being produced, naming the node.
+  Status validate();
+  // Fills every value's shape from the graph inputs' shapes and each op's rule; resolves
+  // Same* pads into explicit ones and ncnn broadcasting into BinaryParams::b_view. The error
+  // names the node, its op and the offending shapes.
+  Status inferShapes();
+
+  LayerCost cost(int node) const;                 // needs shapes
+  LayerCost totalCost() const;
+  // Nodes that read value v.
+  std::vector<int> consumers(int value) const;
+};
+
+// Output shapes of one node from its input shapes (the rule inferShapes applies per node).
+// May update node params (resolved pads, b_view).
+Status inferNodeShapes(Node& node, const std::vector<Shape>& in, std::vector<Shape>& out);
+
+}  // namespace eqw
