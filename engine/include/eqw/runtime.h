@@ -1,0 +1,56 @@
+// FP32 execution of a graph: kernels chosen once per executor (weights packed then), buffers
+// allocated once and reused by every run.
+#pragma once
+
+#include <eqw/cpu.h>
+#include <eqw/graph.h>
+#include <eqw/status.h>
+#include <eqw/tensor.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace eqw {
+
+struct ExecutorOptions {
+  int threads = 1;               // <= 0: all hardware threads
+  bool reference = false;        // scalar reference kernels only (the oracle for fast paths)
+  Isa isa = Isa::Avx512Vnni;     // highest level to use; lowered to what the CPU and EQW_MAX_ISA allow
+  bool profile = false;          // record per-node wall time in every run
+};
+
+// Called after each node runs, with the node index and its outputs. Used by observers
+// (statistics, per-layer metrics). Must not keep the pointers past the call.
+using NodeObserver = std::function<void(int node, const std::vector<const Tensor*>& outputs)>;
+
+class Executor {
+ public:
+  // The graph must be validated and shape-inferred (loadModel does both) and must outlive the executor.
+  static Result<std::unique_ptr<Executor>> create(const Graph& graph, const ExecutorOptions& options = {});
+  ~Executor();
+
+  // inputs: one tensor per graph input (graph.inputs order) with the inferred shape.
+  Status run(const std::vector<Tensor>& inputs, const NodeObserver& observer = {});
+
+  // After run(): graph outputs in graph.outputs order, or any value by id.
+  const Tensor& output(size_t i) const;
+  const Tensor& value(int valueId) const;
+  size_t outputCount() const;
+
+  const Graph& graph() const;
+  int threads() const;
+  Isa isa() const;                              // level the kernels were chosen for
+  const std::string& kernelName(int node) const;
+  // Wall time of each node in the last profiled run, in nanoseconds.
+  const std::vector<int64_t>& nodeTimesNs() const;
+
+ private:
+  Executor();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eqw
