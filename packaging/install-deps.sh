@@ -9,7 +9,7 @@ packages=(
   # tests
   googletest libgtest-dev libgmock-dev
   # engine
-  libtbb-dev libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
+  nlohmann-json3-dev libtbb-dev libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   # GUI
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev

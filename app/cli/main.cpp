@@ -1,3 +1,41 @@
-#include <eqw/cpu.h>
+// eqw: the command-line face of EQ Workbench.
 #include <cstdio>
-int main() { std::printf("%s\n", eqw::cpuFeatures().describe().c_str()); return 0; }
+#include <cstring>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+const char* kUsage = R"(eqw — EQ Workbench command line (post-training quantization for CNNs)
+
+usage: eqw <command> [options]
+
+commands:
+  inspect MODEL      layers, shapes, MACs and parameters of a model (ncnn .param, .onnx)
+  run MODEL          FP32 inference over images; accuracy when labels are known
+  bench MODEL        median latency, GMAC/s and share of the measured peak
+  bench --peak       this CPU's measured FP32 FMA and INT8 dot-product peaks per core
+
+Run 'eqw <command> --help' for a command's options.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::puts("eqw " EQW_VERSION);
+    return 0;
+  }
+  std::string command = argv[1];
+  eqw::cli::Argv rest(argv + 2, argv + argc);
+  if (command == "inspect") return eqw::cli::cmdInspect(rest);
+  if (command == "run") return eqw::cli::cmdRun(rest);
+  if (command == "bench") return eqw::cli::cmdBench(rest);
+  std::fprintf(stderr, "eqw: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,140 @@
+// eqw bench: latency of a model (median of timed runs), GMAC/s and share of the measured peak;
+// eqw bench --peak: the per-core arithmetic peaks themselves.
+#include <eqw/bench.h>
+#include <eqw/cpu.h>
+#include <eqw/peak.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "args.h"
+#include "commands.h"
+#include "common.h"
+
+namespace eqw::cli {
+
+namespace {
+
+const char* kHelp =
+    "usage: eqw bench MODEL [options]\n"
+    "       eqw bench --peak [--isa LEVEL]\n\n"
+    "Times whole FP32 inferences of MODEL on a random input and reports the median latency, the\n"
+    "throughput in GMAC/s (direct-convolution MACs) and its share of the FP32 FMA peak measured on\n"
+    "this CPU (per core times threads). --peak measures and prints the peaks.\n\n"
+    "options:\n"
+    "  --threads N          worker threads (default 1)\n"
+    "  --loops N            timed runs (default 20)\n"
+    "  --warmup N           untimed runs first (default 3)\n"
+    "  --isa LEVEL          cap: auto|avx512vnni|avx512|avxvnni|avx2|sse41|scalar (default auto)\n"
+    "  --reference          scalar reference kernels (slow; for comparison)\n"
+    "  --per-layer          also time every layer; prints the slowest first\n"
+    "  --json               machine-readable output\n";
+
+Result<Isa> isaFromArgs(const Args& args) {
+  std::string text = args.get("isa", "auto");
+  if (text == "auto") return activeIsa();
+  Isa isa;
+  if (!parseIsa(text, &isa)) return invalidArgument("unknown ISA '" + text + "' (auto, avx512vnni, avx512, avxvnni, avx2, sse41, scalar)");
+  if (!isaSupported(isa)) return invalidArgument(std::string("this CPU does not support ") + toString(isa) + " (best: " + toString(cpuFeatures().best()) + ")");
+  return isa;
+}
+
+int runPeak(const Args& args) {
+  std::vector<Isa> levels;
+  if (args.get("isa")) {
+    auto isa = isaFromArgs(args);
+    if (!isa) return fail("bench", isa.status().message(), 2);
+    levels.push_back(*isa);
+  } else {
+    for (Isa i : {Isa::Avx512Vnni, Isa::Avx512, Isa::AvxVnni, Isa::Avx2, Isa::Sse41})
+      if (isaSupported(i)) levels.push_back(i);
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  if (!args.has("json")) {
+    std::printf("CPU: %s\nfeatures: %s\n\n", cpuFeatures().brand.c_str(), cpuFeatures().describe().c_str());
+    std::printf("%-12s %18s %18s\n", "ISA", "FP32 GMAC/s/core", "INT8 GMAC/s/core");
+  }
+  for (Isa isa : levels) {
+    double f = measurePeakFp32Gmacs(isa);
+    double q = measurePeakInt8Gmacs(isa);
+    if (args.has("json")) rows.push_back({{"isa", toString(isa)}, {"fp32_gmacs", f}, {"int8_gmacs", q}});
+    else std::printf("%-12s %18.1f %18.1f\n", toString(isa), f, q);
+  }
+  if (args.has("json"))
+    std::printf("%s\n", nlohmann::json({{"cpu", cpuFeatures().brand}, {"peaks", rows}}).dump(2).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int cmdBench(const Argv& argv) {
+  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help"},
+                          {"threads", "loops", "warmup", "isa", "weights", "input-shape"});
+  if (!args) return fail("bench", args.status().message(), 2);
+  if (args->has("help")) {
+    std::printf("%s%s", kHelp, kModelOptionsHelp);
+    return 0;
+  }
+  if (args->has("peak")) return runPeak(*args);
+  if (args->positionals().size() != 1) return fail("bench", "expected one MODEL argument or --peak (see --help)", 2);
+
+  BenchOptions options;
+  auto threads = args->getInt("threads", 1, 1, 1024);
+  auto loops = args->getInt("loops", 20, 1, 100000);
+  auto warmup = args->getInt("warmup", 3, 0, 100000);
+  auto isa = isaFromArgs(*args);
+  for (const Status& s : {threads.status(), loops.status(), warmup.status(), isa.status()})
+    if (!s.isOk()) return fail("bench", s.message(), 2);
+  options.threads = *threads;
+  options.loops = *loops;
+  options.warmup = *warmup;
+  options.isa = *isa;
+  options.per_layer = args->has("per-layer");
+  options.reference = args->has("reference");
+
+  auto graph = loadModelFromArgs(args->positionals()[0], *args);
+  if (!graph) return fail("bench", graph.status().message());
+  auto r = benchmarkFp32(*graph, options);
+  if (!r) return fail("bench", r.status().message());
+
+  const double peak = measurePeakFp32Gmacs(r->isa) * r->threads;
+  const double share = peak > 0 ? r->gmacs() / peak : 0.0;
+  if (args->has("json")) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : r->layers)
+      layers.push_back({{"name", graph->nodes[l.node].name}, {"type", graph->nodes[l.node].source_type},
+                        {"kernel", l.kernel}, {"median_ms", l.median_ms}, {"macs", l.macs}});
+    nlohmann::json j = {{"model", graph->name}, {"precision", "fp32"}, {"threads", r->threads}, {"isa", toString(r->isa)},
+                        {"loops", options.loops}, {"median_ms", r->median_ms}, {"min_ms", r->min_ms}, {"max_ms", r->max_ms},
+                        {"macs", r->macs}, {"gmacs", r->gmacs()}, {"peak_gmacs", peak}, {"share_of_peak", share},
+                        {"layers", layers}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("model %s: %s MACs, FP32, %d thread%s, ISA %s%s\n", graph->name.c_str(),
+              humanCount(static_cast<double>(r->macs)).c_str(), r->threads, r->threads == 1 ? "" : "s",
+              toString(r->isa), options.reference ? " (reference kernels)" : "");
+  std::printf("latency: median %.3f ms (min %.3f, max %.3f) over %d runs\n", r->median_ms, r->min_ms, r->max_ms, options.loops);
+  std::printf("throughput: %.1f GMAC/s = %.1f %% of the measured FP32 peak (%.1f GMAC/s)\n", r->gmacs(), 100.0 * share, peak);
+  if (options.per_layer) {
+    std::vector<size_t> order(r->layers.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r->layers[a].median_ms > r->layers[b].median_ms; });
+    std::printf("\n%-28s %-22s %-34s %10s %7s %10s\n", "layer", "type", "kernel", "ms", "%", "GMAC/s");
+    double total = 0;
+    for (const auto& l : r->layers) total += l.median_ms;
+    for (size_t i : order) {
+      const auto& l = r->layers[i];
+      const Node& n = graph->nodes[l.node];
+      if (n.kind == OpKind::Input) continue;
+      double g = l.median_ms > 0 ? l.macs / (l.median_ms * 1e6) : 0.0;
+      std::printf("%-28s %-22s %-34s %10.4f %6.1f%% %10.1f\n", n.name.c_str(), n.source_type.c_str(), l.kernel.c_str(),
+                  l.median_ms, total > 0 ? 100.0 * l.median_ms / total : 0.0, g);
+    }
+  }
+  return 0;
+}
+
+}  // namespace eqw::cli

@@ -1,0 +1,72 @@
+#include "common.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "args.h"
+#include "commands.h"
+
+namespace eqw::cli {
+
+const char* kModelOptionsHelp =
+    "  --weights FILE       weights file (default: beside the model; generated when absent)\n"
+    "  --input-shape DIMS   input shape, e.g. 1,3,224,224 (overrides the file's)\n";
+
+int fail(const std::string& command, const std::string& message, int code) {
+  std::fprintf(stderr, "eqw %s: %s\n", command.c_str(), message.c_str());
+  return code;
+}
+
+Result<Shape> parseShape(const std::string& text) {
+  Shape shape;
+  for (const std::string& part : splitList(text)) {
+    int64_t d = 0;
+    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), d);
+    if (ec != std::errc() || p != part.data() + part.size() || d <= 0 || d > (1 << 20))
+      return invalidArgument("bad dimension '" + part + "' in shape '" + text + "'");
+    shape.push_back(d);
+  }
+  if (shape.empty()) return invalidArgument("empty shape '" + text + "'");
+  return shape;
+}
+
+Result<Graph> loadModelFromArgs(const std::string& path, const Args& args) {
+  ImportOptions options;
+  options.weights_path = args.get("weights", "");
+  if (auto s = args.get("input-shape")) {
+    auto shape = parseShape(*s);
+    if (!shape) return shape.status();
+    options.input_shape = *shape;
+  }
+  Diagnostics diags;
+  Result<Graph> graph = loadModel(path, options, &diags);
+  for (const Diagnostic& d : diags) {
+    if (d.severity == Severity::Info) continue;
+    std::fprintf(stderr, "%s: %s\n", d.severity == Severity::Error ? "error" : "warning", d.message.c_str());
+  }
+  return graph;
+}
+
+std::string humanCount(double value) {
+  const char* units[] = {"", " k", " M", " G", " T"};
+  int u = 0;
+  while (value >= 1000.0 && u < 4) {
+    value /= 1000.0;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.2f%s", value, units[u]);
+  return buf;
+}
+
+std::string shapeText(const Shape& shape) {
+  std::string s;
+  size_t first = (shape.size() > 1 && shape[0] == 1) ? 1 : 0;
+  for (size_t i = first; i < shape.size(); ++i) {
+    if (i > first) s += "x";
+    s += std::to_string(shape[i]);
+  }
+  return s.empty() ? "scalar" : s;
+}
+
+}  // namespace eqw::cli

@@ -1,0 +1,29 @@
+// Helpers shared by the subcommands: model loading with diagnostics, number formatting.
+#pragma once
+
+#include <eqw/graph.h>
+#include <eqw/io.h>
+#include <eqw/status.h>
+
+#include <cstdint>
+#include <string>
+
+namespace eqw::cli {
+
+class Args;
+
+// Loads MODEL with the common options (--weights, --input-shape) and prints the importer's
+// warnings to stderr.
+Result<Graph> loadModelFromArgs(const std::string& path, const Args& args);
+
+// "3.86 G", "569.6 M", "12.3 k".
+std::string humanCount(double value);
+// "[1, 3, 224, 224]" without the batch 1: "3x224x224".
+std::string shapeText(const Shape& shape);
+// Parses "1,3,224,224" into a shape.
+Result<Shape> parseShape(const std::string& text);
+
+// Options every model-loading command accepts, for --help texts.
+extern const char* kModelOptionsHelp;
+
+}  // namespace eqw::cli

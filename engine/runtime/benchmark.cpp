@@ -1,0 +1,77 @@
+#include <eqw/bench.h>
+#include <eqw/runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+namespace eqw {
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+namespace {
+
+std::vector<Tensor> randomInputs(const Graph& graph, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<Tensor> inputs;
+  for (int v : graph.inputs) {
+    Tensor t(graph.values[v].shape);
+    for (int64_t i = 0; i < t.numel(); ++i) t.f32()[i] = dist(rng);
+    inputs.push_back(std::move(t));
+  }
+  return inputs;
+}
+
+}  // namespace
+
+Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& options) {
+  if (options.loops < 1) return invalidArgument("loops must be at least 1");
+  ExecutorOptions eo;
+  eo.threads = options.threads;
+  eo.isa = options.isa;
+  eo.reference = options.reference;
+  eo.profile = options.per_layer;
+  auto exec = Executor::create(graph, eo);
+  if (!exec) return exec.status();
+  std::vector<Tensor> inputs = randomInputs(graph, options.seed);
+
+  for (int i = 0; i < options.warmup; ++i) EQW_RETURN_IF_ERROR((*exec)->run(inputs));
+
+  BenchResult r;
+  r.threads = (*exec)->threads();
+  r.isa = (*exec)->isa();
+  r.macs = graph.totalCost().macs;
+  std::vector<std::vector<double>> layerMs(graph.nodes.size());
+  for (int i = 0; i < options.loops; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    EQW_RETURN_IF_ERROR((*exec)->run(inputs));
+    auto t1 = std::chrono::steady_clock::now();
+    r.run_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    if (options.per_layer) {
+      const auto& ns = (*exec)->nodeTimesNs();
+      for (size_t n = 0; n < ns.size(); ++n) layerMs[n].push_back(ns[n] * 1e-6);
+    }
+  }
+  r.median_ms = median(r.run_ms);
+  r.min_ms = *std::min_element(r.run_ms.begin(), r.run_ms.end());
+  r.max_ms = *std::max_element(r.run_ms.begin(), r.run_ms.end());
+  if (options.per_layer) {
+    for (size_t n = 0; n < graph.nodes.size(); ++n) {
+      LayerTiming lt;
+      lt.node = static_cast<int>(n);
+      lt.kernel = (*exec)->kernelName(static_cast<int>(n));
+      lt.median_ms = median(layerMs[n]);
+      lt.macs = graph.cost(static_cast<int>(n)).macs;
+      r.layers.push_back(lt);
+    }
+  }
+  return r;
+}
+
+}  // namespace eqw
