@@ -1,13 +1,87 @@
-// PLACEHOLDER until the reference kernels land.
+// The kernel registry: an explicit switch from op kind to reference kernel (STYLE.md 3), and
+// makeKernel, which asks the fast kernels first and falls back to the reference.
+#include <exception>
+#include <new>
+#include <variant>
+
 #include "kernels/fast.h"
+#include "kernels/reference/ref_kernel.h"
+
 namespace eqw::kernels {
-Result<KernelPtr> makeReferenceKernel(const Node& node, const std::vector<Shape>&, const std::vector<Shape>&) {
-  return unsupported(std::string("no kernel yet for ") + toString(node.kind));
+
+namespace {
+
+Result<KernelPtr> makeByKind(const Node& n, const std::vector<Shape>& in, const std::vector<Shape>& out) {
+  using namespace ref;
+  switch (n.kind) {
+    case OpKind::Input: return makeInput(n, in, out);
+    case OpKind::Convolution: return makeConvolution(n, in, out);
+    case OpKind::Deconvolution: return makeDeconvolution(n, in, out);
+    case OpKind::InnerProduct: return makeInnerProduct(n, in, out);
+    case OpKind::MatMul: return makeMatMul(n, in, out);
+    case OpKind::Pooling: return makePooling(n, in, out);
+    case OpKind::Activation: return makeActivation(n, in, out);
+    case OpKind::PReLU: return makePReLU(n, in, out);
+    case OpKind::BatchNorm: return makeBatchNorm(n, in, out);
+    case OpKind::Scale: return makeScale(n, in, out);
+    case OpKind::Eltwise: return makeEltwise(n, in, out);
+    case OpKind::Binary: return makeBinary(n, in, out);
+    case OpKind::Unary: return makeUnary(n, in, out);
+    case OpKind::Concat: return makeConcat(n, in, out);
+    case OpKind::Split: return makeSplit(n, in, out);
+    case OpKind::Slice: return makeSlice(n, in, out);
+    case OpKind::Crop: return makeCrop(n, in, out);
+    case OpKind::Softmax: return makeSoftmax(n, in, out);
+    case OpKind::Flatten: return makeFlatten(n, in, out);
+    case OpKind::Reshape: return makeReshape(n, in, out);
+    case OpKind::Permute: return makePermute(n, in, out);
+    case OpKind::Padding: return makePadding(n, in, out);
+    case OpKind::ShuffleChannel: return makeShuffleChannel(n, in, out);
+    case OpKind::Interp: return makeInterp(n, in, out);
+    case OpKind::LRN: return makeLRN(n, in, out);
+    case OpKind::Normalize: return makeNormalize(n, in, out);
+    case OpKind::PriorBox: return makePriorBox(n, in, out);
+    case OpKind::DetectionOutput: return makeDetectionOutput(n, in, out);
+    case OpKind::Reduce: return makeReduce(n, in, out);
+    case OpKind::LayerNorm: return makeLayerNorm(n, in, out);
+    case OpKind::Identity: return makeIdentity(n, in, out);
+  }
+  return unsupported(ref::nodeLabel(n) + ": no reference kernel for op kind " + std::to_string(static_cast<int>(n.kind)));
 }
+
+}  // namespace
+
+// Shapes are inferred again on a copy of the node: the kernel then reads resolved params (explicit
+// pads, b_view) and checked weight sizes, whoever built the node, and a caller that passes
+// shapes the node cannot produce gets an error instead of a kernel that reads out of bounds.
+Result<KernelPtr> makeReferenceKernel(const Node& node, const std::vector<Shape>& inShapes, const std::vector<Shape>& outShapes) {
+  try {
+    Node resolved = node;
+    std::vector<Shape> inferred = outShapes;
+    EQW_RETURN_IF_ERROR(inferNodeShapes(resolved, inShapes, inferred));
+    if (inferred != outShapes) {
+      std::string got, want;
+      for (const auto& s : inferred) got += toString(s) + " ";
+      for (const auto& s : outShapes) want += toString(s) + " ";
+      return shapeError(ref::nodeLabel(node) + ": kernel requested with output shapes " + want + "but the inputs give " + got);
+    }
+    Result<KernelPtr> k = makeByKind(resolved, inShapes, outShapes);
+    if (k && !*k) return internalError(ref::nodeLabel(node) + ": reference kernel factory returned nothing");
+    return k;
+  } catch (const std::bad_alloc&) {
+    return internalError(ref::nodeLabel(node) + ": out of memory while building its reference kernel");
+  } catch (const std::bad_variant_access&) {
+    return internalError(ref::nodeLabel(node) + ": parameters do not belong to op kind " + toString(node.kind));
+  } catch (const std::exception& e) {
+    return internalError(ref::nodeLabel(node) + ": " + e.what());
+  }
+}
+
 Result<KernelPtr> makeKernel(const Node& node, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa) {
   auto fast = makeFastKernel(node, in, out, isa);
   if (!fast) return fast.status();
   if (*fast) return std::move(fast.value());
   return makeReferenceKernel(node, in, out);
 }
+
 }  // namespace eqw::kernels
