@@ -21,7 +21,11 @@ double sourceCoord(CoordMode mode, const AxisMap& a, int64_t o) {
   switch (mode) {
     case CoordMode::HalfPixel: return (o + 0.5) / a.scale - 0.5;
     case CoordMode::PytorchHalfPixel: return a.out > 1 ? (o + 0.5) / a.scale - 0.5 : 0.0;
-    case CoordMode::AlignCorners: return a.out == 1 ? 0.0 : static_cast<double>(o) * (a.in - 1) / (a.out - 1);
+    case CoordMode::AlignCorners: {
+      // ONNX divides by the unrounded resized length in * scale (= out when the size was given).
+      const double len = a.in * a.scale;
+      return len - 1.0 < 1e-9 ? 0.0 : static_cast<double>(o) * (a.in - 1) / (len - 1.0);
+    }
     case CoordMode::Asymmetric: return o / a.scale;
   }
   return 0.0;
