@@ -44,8 +44,12 @@ const char* toString(DType t) {
 }
 
 namespace {
+size_t paddedSize(size_t bytes) {
+  return std::max<size_t>(kTensorAlignment, (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment);
+}
+
 std::shared_ptr<std::byte[]> allocateAligned(size_t bytes) {
-  size_t padded = std::max<size_t>(kTensorAlignment, (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment);
+  size_t padded = paddedSize(bytes);
   auto* p = static_cast<std::byte*>(::operator new[](padded, std::align_val_t(kTensorAlignment)));
   std::memset(p, 0, padded);
   return std::shared_ptr<std::byte[]>(p, [](std::byte* q) { ::operator delete[](q, std::align_val_t(kTensorAlignment)); });
@@ -57,6 +61,7 @@ Tensor::Tensor(Shape shape, DType dtype) : shape_(std::move(shape)), dtype_(dtyp
     if (d < 0) throw std::invalid_argument("Tensor: negative dimension in " + eqw::toString(shape_));
   }
   storage_ = allocateAligned(bytes());
+  capacity_ = paddedSize(bytes());
 }
 
 Tensor Tensor::fromVector(Shape shape, const std::vector<float>& values) {
@@ -77,6 +82,16 @@ Tensor Tensor::reshaped(Shape shape) const {
   if (eqw::numel(shape) != numel()) throw std::invalid_argument("Tensor::reshaped: " + eqw::toString(shape_) + " to " + eqw::toString(shape));
   Tensor t = *this;
   t.shape_ = std::move(shape);
+  return t;
+}
+
+Tensor Tensor::viewAs(Shape shape, DType dtype) const {
+  Tensor t;
+  t.shape_ = std::move(shape);
+  t.dtype_ = dtype;
+  if (t.bytes() > capacity_) throw std::invalid_argument("Tensor::viewAs: " + eqw::toString(t.shape_) + " does not fit in " + std::to_string(capacity_) + " bytes");
+  t.storage_ = storage_;
+  t.capacity_ = capacity_;
   return t;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/parallel.h"
 #include "kernels/kernel.h"
+#include "runtime/memory_plan.h"
 
 namespace eqw {
 
@@ -18,6 +19,7 @@ struct Executor::Impl {
   std::vector<std::string> kernelNames;
   std::vector<Tensor> values;          // one slot per graph value
   std::vector<int64_t> timesNs;
+  size_t activationBytes = 0;
   // Per node, pointers into `values`, built once.
   std::vector<std::vector<const Tensor*>> inPtrs;
   std::vector<std::vector<Tensor*>> outPtrs;
@@ -51,12 +53,17 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
                                                        : kernels::makeKernel(node, inShapes, outShapes, m.isa);
       if (!k) return k.status().withContext(nodeLabel(node));
       if (!*k) return internalError(nodeLabel(node) + ": no kernel");
-      if (!(*k)->isView()) {
-        for (int v : node.outputs) m.values[v] = Tensor(graph.values[v].shape);
-      }
       m.kernelNames.push_back((*k)->name());
       m.kernels.push_back(std::move(k.value()));
     }
+    std::vector<bool> isView;
+    for (const auto& k : m.kernels) isView.push_back(k->isView());
+    const MemoryPlan plan = planMemory(graph, isView, !options.keep_values);
+    std::vector<Tensor> buffers;
+    for (size_t bytes : plan.bytes) buffers.emplace_back(Shape{static_cast<int64_t>((bytes + 3) / 4)});
+    for (size_t v = 0; v < graph.values.size(); ++v)
+      if (plan.buffer[v] >= 0) m.values[v] = buffers[plan.buffer[v]].viewAs(graph.values[v].shape, DType::F32);
+    m.activationBytes = plan.totalBytes();
   } catch (const std::bad_alloc&) {
     return Status(StatusCode::Internal, "out of memory while preparing the model '" + graph.name + "'");
   }
@@ -117,5 +124,6 @@ int Executor::threads() const { return impl_->pool->threads(); }
 Isa Executor::isa() const { return impl_->isa; }
 const std::string& Executor::kernelName(int node) const { return impl_->kernelNames[node]; }
 const std::vector<int64_t>& Executor::nodeTimesNs() const { return impl_->timesNs; }
+size_t Executor::activationBytes() const { return impl_->activationBytes; }
 
 }  // namespace eqw

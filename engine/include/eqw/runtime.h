@@ -20,6 +20,10 @@ struct ExecutorOptions {
   bool reference = false;        // scalar reference kernels only (the oracle for fast paths)
   Isa isa = Isa::Avx512Vnni;     // highest level to use; lowered to what the CPU and EQW_MAX_ISA allow
   bool profile = false;          // record per-node wall time in every run
+  // Keep every intermediate value readable after run() (each gets its own buffer). Otherwise a
+  // value's buffer is reused once its last reader has run, and after run() only graph outputs
+  // are valid (observers still see every node's outputs during the run).
+  bool keep_values = false;
 };
 
 // Called after each node runs, with the node index and its outputs. Used by observers
@@ -35,7 +39,8 @@ class Executor {
   // inputs: one tensor per graph input (graph.inputs order) with the inferred shape.
   Status run(const std::vector<Tensor>& inputs, const NodeObserver& observer = {});
 
-  // After run(): graph outputs in graph.outputs order, or any value by id.
+  // After run(): graph outputs in graph.outputs order, or any value by id (intermediate values
+  // only with ExecutorOptions::keep_values).
   const Tensor& output(size_t i) const;
   const Tensor& value(int valueId) const;
   size_t outputCount() const;
@@ -46,6 +51,8 @@ class Executor {
   const std::string& kernelName(int node) const;
   // Wall time of each node in the last profiled run, in nanoseconds.
   const std::vector<int64_t>& nodeTimesNs() const;
+  // Bytes of activation buffers this executor allocated.
+  size_t activationBytes() const;
 
  private:
   Executor();

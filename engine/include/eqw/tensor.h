@@ -50,12 +50,17 @@ class Tensor {
   Tensor clone() const;
   // Same storage, new shape with the same element count.
   Tensor reshaped(Shape shape) const;
+  // Same storage seen as another shape and type that fits in it (an executor's reused buffer).
+  Tensor viewAs(Shape shape, DType dtype) const;
+  // Bytes allocated (a multiple of kTensorAlignment, >= bytes()).
+  size_t capacity() const { return capacity_; }
   void fill(float value);
 
  private:
   Shape shape_;
   DType dtype_ = DType::F32;
   std::shared_ptr<std::byte[]> storage_;
+  size_t capacity_ = 0;
 };
 
 }  // namespace eqw

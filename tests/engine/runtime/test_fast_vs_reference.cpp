@@ -25,8 +25,10 @@ TEST_P(FastVsReference, OutputsAgree) {
 
   ExecutorOptions fastOptions;
   fastOptions.threads = 2;
+  fastOptions.keep_values = true;
   ExecutorOptions refOptions;
   refOptions.reference = true;
+  refOptions.keep_values = true;
   auto fast = Executor::create(*graph, fastOptions);
   auto ref = Executor::create(*graph, refOptions);
   ASSERT_TRUE(fast.isOk()) << fast.status().toString();

@@ -89,10 +89,6 @@ Shape hintToShape(const ShapeHint& h) {
   return {};
 }
 
-bool isPlaceholder(const Status& s) {
-  return s.message().find("not built yet") != std::string::npos || s.message().find("no kernel yet") != std::string::npos;
-}
-
 std::vector<std::string> filesWithExtension(const std::string& dir, const std::string& ext) {
   std::vector<std::string> out;
   std::error_code ec;

@@ -36,9 +36,6 @@ std::map<std::string, ShapeHint> readShapeHints(const std::string& paramPath);
 // ncnn dims 1 (w) -> [1, w]; 2 (w, h) -> [1, h, w]; 3 (w, h, c) -> [1, c, h, w].
 Shape hintToShape(const ShapeHint& h);
 
-// Placeholders of other parts of the engine say "not built yet" / "no kernel yet": a test
-// that depends on them skips with that reason rather than failing.
-bool isPlaceholder(const Status& s);
 
 std::vector<std::string> filesWithExtension(const std::string& dir, const std::string& ext);
 

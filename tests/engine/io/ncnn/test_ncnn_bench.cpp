@@ -25,23 +25,18 @@ class NcnnBench : public ::testing::TestWithParam<const char*> {
     if (test::ncnnBenchDir().empty()) GTEST_SKIP() << "shared models absent: " << EQW_SHARED_DIR << "/models/ncnn-bench";
     path_ = test::ncnnBenchDir() + "/" + GetParam() + ".param";
   }
-  // Loads with generated weights; skips while shape inference is still a placeholder.
+  // Loads with generated weights.
   Graph load(Diagnostics* diags) {
     Result<Graph> g = loadModel(path_, {}, diags);
-    if (!g && test::isPlaceholder(g.status())) {
-      skipReason_ = g.status().message();
-      return {};
-    }
     EXPECT_TRUE(g.isOk()) << g.status().toString();
     return g ? std::move(g.value()) : Graph{};
   }
-  std::string path_, skipReason_;
+  std::string path_;
 };
 
 TEST_P(NcnnBench, LoadsWithGeneratedWeightsAndInfoDiagnostic) {
   Diagnostics diags;
   Graph g = load(&diags);
-  if (!skipReason_.empty()) GTEST_SKIP() << skipReason_;
   ASSERT_FALSE(g.nodes.empty());
   bool generatedNote = false;
   for (const Diagnostic& d : diags) {
@@ -67,7 +62,6 @@ TEST_P(NcnnBench, InferredShapesEqualTheFileHints) {
   const auto hints = test::readShapeHints(path_);
   ASSERT_GT(hints.size(), 5u) << "the bench files carry -23330 hints on (almost) every layer";
   Graph g = load(nullptr);
-  if (!skipReason_.empty()) GTEST_SKIP() << skipReason_;
   int checked = 0;
   for (const auto& [blob, hint] : hints) {
     int v = g.findValue(blob);
@@ -131,7 +125,6 @@ TEST_P(NcnnMacs, TotalMatchesPublishedCount) {
   const MacCase& c = GetParam();
   if (test::ncnnBenchDir().empty()) GTEST_SKIP() << "shared models absent";
   Result<Graph> g = loadModel(test::ncnnBenchDir() + "/" + c.model + ".param");
-  if (!g && test::isPlaceholder(g.status())) GTEST_SKIP() << g.status().message();
   ASSERT_TRUE(g.isOk()) << g.status().toString();
   const double gmac = static_cast<double>(g->totalCost().macs) / 1e9;
   EXPECT_NEAR(gmac, c.gmac, c.gmac * c.tolerance) << c.model << " (" << c.source << ")";

@@ -69,8 +69,8 @@ void expectRunMatches(const Graph& g, const std::vector<test::ExpectedEntry>& ex
   std::vector<float> x(in->values.begin(), in->values.end());
   ExecutorOptions opt;
   opt.reference = true;
+  opt.keep_values = true;
   auto ex = Executor::create(g, opt);
-  if (!ex && test::isPlaceholder(ex.status())) GTEST_SKIP() << ex.status().message();
   ASSERT_TRUE(ex.isOk()) << ex.status().toString();
   ASSERT_TRUE((*ex)->run({Tensor::fromVector(in->shape, x)}).isOk());
   int compared = 0;

@@ -1,0 +1,25 @@
+// Which buffer holds each value during a run. Values whose last reader has run are dead, and
+// their buffers are given to values produced later (best fit), so the working set stays small
+// and warm in cache.
+#pragma once
+
+#include <eqw/graph.h>
+
+#include <cstddef>
+#include <vector>
+
+namespace eqw {
+
+struct MemoryPlan {
+  std::vector<int> buffer;          // per value: buffer index, -1 when the value needs none
+                                    // (graph inputs, Input nodes, outputs of view kernels)
+  std::vector<size_t> bytes;        // per buffer: size to allocate
+  size_t totalBytes() const;
+};
+
+// isView[n]: node n's outputs alias its first input (Reshape, Split...), so they keep that
+// input's buffer alive instead of needing their own. With reuse false, every value gets its
+// own buffer (every intermediate stays readable after a run). Graph outputs are never reused.
+MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse);
+
+}  // namespace eqw
