@@ -20,7 +20,8 @@ target_sources(eqw_engine PRIVATE
   ${_eqw_k}/conv/f32_conv2d_depthwise.cpp
   ${_eqw_k}/pool/f32_pool.cpp
   ${_eqw_k}/eltwise/f32_eltwise.cpp
-  ${_eqw_k}/eltwise/f32_channel_affine.cpp)
+  ${_eqw_k}/eltwise/f32_channel_affine.cpp
+  ${_eqw_k}/eltwise/f32_trans_act.cpp)
 
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   # eqw_isa_library(<name> FLAGS <flag>... SOURCES <file>...)
@@ -50,6 +51,7 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
       ${_eqw_k}/conv/x86/avx2/f32_dwconv_avx2.cpp
       ${_eqw_k}/pool/x86/avx2/f32_pool_avx2.cpp
       ${_eqw_k}/eltwise/x86/avx2/f32_eltwise_avx2.cpp
+      ${_eqw_k}/eltwise/x86/avx2/f32_trans_act_avx2.cpp
       ${_eqw_k}/peak/x86/avx2/peak_avx2.cpp)
 
   eqw_isa_library(eqw_kernels_avxvnni
@@ -70,6 +72,7 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
       ${_eqw_k}/conv/x86/avx512/f32_winograd43_avx512.cpp
       ${_eqw_k}/pool/x86/avx512/f32_pool_avx512.cpp
       ${_eqw_k}/eltwise/x86/avx512/f32_eltwise_avx512.cpp
+      ${_eqw_k}/eltwise/x86/avx512/f32_trans_act_avx512.cpp
       ${_eqw_k}/peak/x86/avx512/peak_avx512.cpp)
 
   eqw_isa_library(eqw_kernels_avx512vnni

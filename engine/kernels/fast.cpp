@@ -23,6 +23,7 @@ constexpr FastUkernels kAvx512{
     avx512::f32_dwconv_blocked_avx512,
     avx512::f32_maxpool_avx512, avx512::f32_avgpool_avx512, avx512::f32_reduce_sum_avx512, avx512::f32_reduce_max_avx512,
     avx512::f32_binary_avx512, avx512::f32_binary_scalar_avx512, avx512::f32_affine_avx512, avx512::f32_axpby_avx512,
+    avx512::f32_trans_act_avx512,
     WinogradFns{avx512::f32_wg43_pack_input_avx512, avx512::f32_wg43_input_transform_avx512,
                 avx512::f32_wg43_output_transform_avx512, avx512::f32_gemm_rows_12x32_avx512,
                 avx512::f32_gemm_rows_12x16_avx512}};
@@ -34,6 +35,7 @@ constexpr FastUkernels kAvx2{
     avx2::f32_im2col_pack_avx2, avx2::f32_dwconv_avx2, nullptr, nullptr,
     avx2::f32_maxpool_avx2, avx2::f32_avgpool_avx2, avx2::f32_reduce_sum_avx2, avx2::f32_reduce_max_avx2,
     avx2::f32_binary_avx2, avx2::f32_binary_scalar_avx2, avx2::f32_affine_avx2, avx2::f32_axpby_avx2,
+    avx2::f32_trans_act_avx2,
     WinogradFns{}};
 
 }  // namespace

@@ -38,6 +38,7 @@ struct FastUkernels {
   F32BinaryScalarFn binaryScalar;
   F32AffineFn affine;
   F32AxpbyFn axpby;
+  F32TransActFn transAct;        // Sigmoid, Swish, TanH, Mish
   WinogradFns winograd;
 };
 

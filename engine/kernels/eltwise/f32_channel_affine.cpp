@@ -66,9 +66,12 @@ Result<KernelPtr> makeF32ChannelAffine(const Node& node, const std::vector<Shape
   F32Epilogue ep;
   std::vector<float> s{1.f}, t{0.f}, slope;
   switch (node.kind) {
-    case OpKind::Activation:
-      if (!toF32Epilogue(node.p<ActivationParams>().act, &ep)) return KernelPtr{};
+    case OpKind::Activation: {
+      // Sigmoid, Swish, TanH, Mish have no epilogue code: their own vector loop runs them.
+      const Activation& act = node.p<ActivationParams>().act;
+      if (!toF32Epilogue(act, &ep)) return makeF32TransAct(act, in[0], uk);
       return KernelPtr(std::make_unique<F32ChannelAffine>("activation", s, t, ep, slope, in[0], uk));
+    }
     case OpKind::PReLU:
       if (!perChannel(node, 0, c, &slope)) return KernelPtr{};
       ep.act = kF32ActLeaky;
