@@ -16,6 +16,7 @@ commands:
   run MODEL          FP32 inference over images; accuracy when labels are known
   bench MODEL        median latency, GMAC/s and share of the measured peak
   bench --peak       this CPU's measured FP32 FMA and INT8 dot-product peaks per core
+  export MODEL       write the model as an ncnn FP32 .param/.bin
 
 Run 'eqw <command> --help' for a command's options.
 )";
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   if (command == "inspect") return eqw::cli::cmdInspect(rest);
   if (command == "run") return eqw::cli::cmdRun(rest);
   if (command == "bench") return eqw::cli::cmdBench(rest);
+  if (command == "export") return eqw::cli::cmdExport(rest);
   std::fprintf(stderr, "eqw: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }
