@@ -74,23 +74,25 @@ Result<KernelPtr> makeByKind(const Node& node, const std::vector<Shape>& in, con
 
 }  // namespace
 
-Result<KernelPtr> makeFastKernel(const Node& node, const std::vector<Shape>& inShapes,
-                                 const std::vector<Shape>& outShapes, Isa isa) {
+Result<KernelPtr> makeFastKernelResolved(const Node& resolved, const std::vector<Shape>& inShapes,
+                                         const std::vector<Shape>& outShapes, Isa isa) {
   const FastUkernels* uk = fastUkernels(isa);
   if (!uk) return KernelPtr{};
   try {
-    // Shapes are inferred again on a copy (weights are shared, not copied): the kernels then
-    // read resolved pads and broadcast views whoever built the node. Anything that does not
-    // fit is left to the reference kernel, which reports it.
-    Node resolved = node;
-    std::vector<Shape> inferred = outShapes;
-    if (!inferNodeShapes(resolved, inShapes, inferred).isOk() || inferred != outShapes) return KernelPtr{};
     return makeByKind(resolved, inShapes, outShapes, *uk);
   } catch (const std::bad_alloc&) {
-    return internalError("node '" + node.name + "': out of memory while building its fast kernel");
+    return internalError("node '" + resolved.name + "': out of memory while building its fast kernel");
   } catch (const std::exception& e) {
-    return internalError("node '" + node.name + "': " + e.what());
+    return internalError("node '" + resolved.name + "': " + e.what());
   }
+}
+
+Result<KernelPtr> makeFastKernel(const Node& node, const std::vector<Shape>& inShapes,
+                                 const std::vector<Shape>& outShapes, Isa isa) {
+  // A node that does not resolve is left to the reference kernel, which reports it.
+  Result<Node> resolved = resolveNode(node, inShapes, outShapes);
+  if (!resolved) return KernelPtr{};
+  return makeFastKernelResolved(*resolved, inShapes, outShapes, isa);
 }
 
 }  // namespace eqw::kernels

@@ -10,5 +10,8 @@ namespace eqw::kernels {
 // for this op / shape / ISA. An error status only for a genuine failure (bad weights).
 Result<KernelPtr> makeFastKernel(const Node& node, const std::vector<Shape>& inShapes,
                                  const std::vector<Shape>& outShapes, Isa isa);
+// The same for a node resolveNode() has already resolved against these shapes.
+Result<KernelPtr> makeFastKernelResolved(const Node& resolved, const std::vector<Shape>& inShapes,
+                                         const std::vector<Shape>& outShapes, Isa isa);
 
 }  // namespace eqw::kernels

@@ -36,6 +36,11 @@ class OpKernel {
 
 using KernelPtr = std::unique_ptr<OpKernel>;
 
+// A copy of the node with shapes inferred again from inShapes (weights are shared, not copied):
+// kernels then read resolved params (explicit pads, b_view) and checked weight sizes whoever
+// built the node, and shapes the node cannot produce are a ShapeError, not an out-of-bounds kernel.
+Result<Node> resolveNode(const Node& node, const std::vector<Shape>& inShapes, const std::vector<Shape>& outShapes);
+
 // The scalar reference implementation of any node (every op kind has one). inShapes/outShapes
 // are the node's inferred shapes. Never returns null without an error status.
 Result<KernelPtr> makeReferenceKernel(const Node& node, const std::vector<Shape>& inShapes,

@@ -51,10 +51,7 @@ Result<KernelPtr> makeByKind(const Node& n, const std::vector<Shape>& in, const 
 
 }  // namespace
 
-// Shapes are inferred again on a copy of the node: the kernel then reads resolved params (explicit
-// pads, b_view) and checked weight sizes, whoever built the node, and a caller that passes
-// shapes the node cannot produce gets an error instead of a kernel that reads out of bounds.
-Result<KernelPtr> makeReferenceKernel(const Node& node, const std::vector<Shape>& inShapes, const std::vector<Shape>& outShapes) {
+Result<Node> resolveNode(const Node& node, const std::vector<Shape>& inShapes, const std::vector<Shape>& outShapes) {
   try {
     Node resolved = node;
     std::vector<Shape> inferred = outShapes;
@@ -65,23 +62,46 @@ Result<KernelPtr> makeReferenceKernel(const Node& node, const std::vector<Shape>
       for (const auto& s : outShapes) want += toString(s) + " ";
       return shapeError(ref::nodeLabel(node) + ": kernel requested with output shapes " + want + "but the inputs give " + got);
     }
-    Result<KernelPtr> k = makeByKind(resolved, inShapes, outShapes);
-    if (k && !*k) return internalError(ref::nodeLabel(node) + ": reference kernel factory returned nothing");
-    return k;
+    return resolved;
   } catch (const std::bad_alloc&) {
-    return internalError(ref::nodeLabel(node) + ": out of memory while building its reference kernel");
+    return internalError(ref::nodeLabel(node) + ": out of memory while resolving its shapes");
   } catch (const std::bad_variant_access&) {
     return internalError(ref::nodeLabel(node) + ": parameters do not belong to op kind " + toString(node.kind));
-  } catch (const std::exception& e) {
-    return internalError(ref::nodeLabel(node) + ": " + e.what());
   }
 }
 
+namespace {
+
+Result<KernelPtr> referenceForResolved(const Node& resolved, const std::vector<Shape>& inShapes, const std::vector<Shape>& outShapes) {
+  try {
+    Result<KernelPtr> k = makeByKind(resolved, inShapes, outShapes);
+    if (k && !*k) return internalError(ref::nodeLabel(resolved) + ": reference kernel factory returned nothing");
+    return k;
+  } catch (const std::bad_alloc&) {
+    return internalError(ref::nodeLabel(resolved) + ": out of memory while building its reference kernel");
+  } catch (const std::bad_variant_access&) {
+    return internalError(ref::nodeLabel(resolved) + ": parameters do not belong to op kind " + toString(resolved.kind));
+  } catch (const std::exception& e) {
+    return internalError(ref::nodeLabel(resolved) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Result<KernelPtr> makeReferenceKernel(const Node& node, const std::vector<Shape>& inShapes, const std::vector<Shape>& outShapes) {
+  Result<Node> resolved = resolveNode(node, inShapes, outShapes);
+  if (!resolved) return resolved.status();
+  return referenceForResolved(*resolved, inShapes, outShapes);
+}
+
+// Resolves once, then the fast kernel if there is one, else the reference.
 Result<KernelPtr> makeKernel(const Node& node, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa) {
-  auto fast = makeFastKernel(node, in, out, isa);
+  Result<Node> resolved = resolveNode(node, in, out);
+  if (!resolved) return resolved.status();
+  auto fast = makeFastKernelResolved(*resolved, in, out, isa);
   if (!fast) return fast.status();
   if (*fast) return std::move(fast.value());
-  return makeReferenceKernel(node, in, out);
+  return referenceForResolved(*resolved, in, out);
 }
 
 }  // namespace eqw::kernels
