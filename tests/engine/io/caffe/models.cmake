@@ -1,0 +1,1 @@
+# Generated Caffe deploy models vs OpenCV DNN.
