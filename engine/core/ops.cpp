@@ -38,6 +38,7 @@ const char* toString(OpKind kind) {
     case OpKind::Reduce: return "Reduce";
     case OpKind::LayerNorm: return "LayerNorm";
     case OpKind::Identity: return "Identity";
+    case OpKind::FakeQuant: return "FakeQuant";
   }
   return "?";
 }

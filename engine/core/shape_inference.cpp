@@ -616,10 +616,15 @@ Status inferReduce(Node& n, ReduceParams& p, const std::vector<Shape>& in, std::
 }
 
 Status inferLayerNorm(Node& n, LayerNormParams& p, const std::vector<Shape>& in, std::vector<Shape>& out) {
-  EQW_RETURN_IF_ERROR(expectCounts(n, in, 1, 1, out, 1));
+  EQW_RETURN_IF_ERROR(expectCounts(n, in, 1, 1, out, 0));
+  if (out.size() > 3) return fail(n, "expects 1 to 3 outputs (y, mean, inverse std dev), has " + str(out.size()));
   const Shape& x = in[0];
   const int axis = normalizeAxis(p.axis, static_cast<int>(x.size()));
   if (axis < 0) return fail(n, "axis " + str(p.axis) + " out of range for input " + toString(x));
+  // Mean and InvStdDev keep the leading dims and have 1 for every normalised one.
+  Shape stat = x;
+  for (size_t d = static_cast<size_t>(axis); d < stat.size(); ++d) stat[d] = 1;
+  for (size_t k = 1; k < out.size(); ++k) out[k] = stat;
   if (!(p.eps >= 0.f)) return fail(n, "eps=" + std::to_string(p.eps) + " must not be negative");
   const int64_t inner = product(x, axis, x.size());
   if (p.affine) {
@@ -660,6 +665,7 @@ Status dispatch(Node& n, const std::vector<Shape>& in, std::vector<Shape>& out) 
     case OpKind::Activation:
     case OpKind::Unary:
     case OpKind::Identity: return inferSameShape(n, in, out);
+    case OpKind::FakeQuant: return inferSameShape(n, in, out);
     case OpKind::PReLU: return inferPerChannel(n, in, out, {"slope"}, true);
     case OpKind::BatchNorm: return inferPerChannel(n, in, out, {"slope", "mean", "var", "bias"}, false);
     case OpKind::Scale: return inferPerChannel(n, in, out, {"scale", "bias"}, true);

@@ -45,6 +45,7 @@ Result<KernelPtr> makeByKind(const Node& n, const std::vector<Shape>& in, const 
     case OpKind::Reduce: return makeReduce(n, in, out);
     case OpKind::LayerNorm: return makeLayerNorm(n, in, out);
     case OpKind::Identity: return makeIdentity(n, in, out);
+    case OpKind::FakeQuant: return makeFakeQuant(n, in, out);
   }
   return unsupported(ref::nodeLabel(n) + ": no reference kernel for op kind " + std::to_string(static_cast<int>(n.kind)));
 }

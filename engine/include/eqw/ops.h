@@ -42,6 +42,7 @@ enum class OpKind : uint8_t {
   Reduce,
   LayerNorm,
   Identity,        // Dropout and other no-ops at inference
+  FakeQuant,       // quantize-dequantize on a symmetric grid (the fake-quant executor inserts it)
 };
 const char* toString(OpKind kind);
 
@@ -212,7 +213,7 @@ struct ShuffleChannelParams {
 };
 
 enum class InterpMode : uint8_t { Nearest, Bilinear, Bicubic };
-enum class CoordMode : uint8_t { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric };
+enum class CoordMode : uint8_t { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNn };
 enum class NearestRound : uint8_t { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
 // Resize the two innermost axes. Output size: out_h/out_w when > 0, else floor(in * scale).
 struct InterpParams {
@@ -222,6 +223,7 @@ struct InterpParams {
   float scale_h = 1.f, scale_w = 1.f;
   int out_h = 0, out_w = 0;
   float cubic_a = -0.75f;
+  bool exclude_outside = false;  // bicubic: taps outside the input get weight 0, the rest renormalised
 };
 
 enum class LRNRegion : uint8_t { AcrossChannels, WithinChannel };
@@ -280,11 +282,20 @@ struct LayerNormParams {
 
 struct IdentityParams {};
 
+// y = clamp(round(x * scale), lo, qmax) / scale, rounding half away from zero (ALGORITHMS.md §1);
+// lo = -qmax, or 0 on an unsigned grid.
+struct FakeQuantParams {
+  float scale = 1.f;
+  int qmax = 127;
+  bool is_unsigned = false;
+};
+
 using OpParams = std::variant<InputParams, ConvParams, InnerProductParams, MatMulParams, PoolParams,
                               ActivationParams, PReLUParams, BatchNormParams, ScaleParams, EltwiseParams,
                               BinaryParams, UnaryParams, ConcatParams, SplitParams, SliceParams, CropParams,
                               SoftmaxParams, FlattenParams, ReshapeParams, PermuteParams, PaddingParams,
                               ShuffleChannelParams, InterpParams, LRNParams, NormalizeParams, PriorBoxParams,
-                              DetectionOutputParams, ReduceParams, LayerNormParams, IdentityParams>;
+                              DetectionOutputParams, ReduceParams, LayerNormParams, IdentityParams,
+                              FakeQuantParams>;
 
 }  // namespace eqw

@@ -134,6 +134,7 @@ Status exportInterp(const Node& node, LayerOut* out) {
     if (c.coord != CoordMode::HalfPixel && c.coord != CoordMode::AlignCorners)
       return unsupported("resize coordinates other than half-pixel / align-corners have no ncnn form");
     if (c.mode == InterpMode::Bicubic && c.cubic_a != -0.75f) return unsupported("bicubic a other than -0.75 has no ncnn form");
+    if (c.mode == InterpMode::Bicubic && c.exclude_outside) return unsupported("bicubic exclude_outside has no ncnn form");
     p.i(0, c.mode == InterpMode::Bilinear ? 2 : 3);
     p.i(6, c.coord == CoordMode::AlignCorners ? 1 : 0);
   }
@@ -146,6 +147,7 @@ Status exportInterp(const Node& node, LayerOut* out) {
 
 Status exportLayerNorm(const Graph& graph, const Node& node, LayerOut* out) {
   const LayerNormParams& c = node.p<LayerNormParams>();
+  if (node.outputs.size() > 1) return unsupported("ncnn's LayerNorm has no mean / inverse std dev outputs");
   const Shape& s = inShape(graph, node);
   const int r = static_cast<int>(s.size());
   const int axis = c.axis < 0 ? c.axis + r : c.axis;

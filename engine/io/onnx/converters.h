@@ -28,6 +28,11 @@ inline Status attrStatus(const OnnxNode& n) { return n.attrs.status(); }
 
 // ---- converters, by file ----
 // ops_conv.cpp
+// 1-D windows: a node for which isOneDimensional() holds is converted by convertLifted1d, which
+// hands convert2d the same node on [N, C, 1, L] (ops_lift1d.cpp).
+bool isOneDimensional(const ImportContext& ctx, const OnnxNode& n);
+Status convertLifted1d(ImportContext& ctx, const OnnxNode& n, ConvertFn convert2d);
+
 Status convertConv(ImportContext&, const OnnxNode&);
 Status convertConvTranspose(ImportContext&, const OnnxNode&);
 // ops_linear.cpp

@@ -1,4 +1,4 @@
-// Conv and ConvTranspose (2-D only: the engine's convolutions are NCHW).
+// Conv and ConvTranspose (2-D; 1-D ones are lifted to 2-D first, see ops_lift1d.cpp).
 #include <algorithm>
 #include <limits>
 
@@ -67,9 +67,39 @@ Status readBias(ImportContext& ctx, const OnnxNode& n, Node& node, ConvParams& p
   return Status::ok();
 }
 
+// ONNX's rule for an explicit output_shape: total padding = natural size - wanted size, split
+// with the odd pixel at the end (at the start for SAME_UPPER). A negative end pad (the output is
+// larger than the natural size) is the same thing as output padding.
+Status padsForOutputShape(ImportContext& ctx, const OnnxNode& n, int x, ConvParams& p) {
+  std::vector<int64_t> want = n.attrs.ints("output_shape");
+  auto shape = ctx.shapeOf(x);
+  if (!shape || shape->size() != 4) return ctx.unsupportedOp(n, "output_shape=" + listToString(want) + " with an unknown input shape");
+  if (want.size() == 4) want.erase(want.begin(), want.begin() + 2);
+  if (want.size() != 2) return ctx.invalid(n, "output_shape=" + listToString(want) + " must give H and W");
+  const bool upper = p.pad_mode == PadMode::SameUpper;
+  auto solve = [&](int64_t in, int stride, int outPad, int kernel, int dilation, int64_t out, int& begin, int& end, int& extra) {
+    const int64_t total = stride * (in - 1) + outPad + (kernel - 1) * dilation + 1 - out;
+    const int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);  // floor division, as ONNX's reference
+    const int64_t b = upper ? half : total - half, e = total - b;
+    if (b < 0 || e < -stride || out < 1) return false;
+    begin = static_cast<int>(b);
+    end = static_cast<int>(std::max<int64_t>(e, 0));
+    extra = outPad + static_cast<int>(std::max<int64_t>(-e, 0));
+    return extra < std::max(stride, dilation);
+  };
+  Pads2d pads;
+  if (!solve((*shape)[2], p.stride_h, p.output_pad_h, p.kernel_h, p.dilation_h, want[0], pads.top, pads.bottom, p.output_pad_h) ||
+      !solve((*shape)[3], p.stride_w, p.output_pad_w, p.kernel_w, p.dilation_w, want[1], pads.left, pads.right, p.output_pad_w))
+    return ctx.unsupportedOp(n, "output_shape=" + listToString(want) + " is not reachable from input " + toString(*shape));
+  p.pads = pads;
+  p.pad_mode = PadMode::Explicit;
+  return Status::ok();
+}
+
 }  // namespace
 
 Status convertConv(ImportContext& ctx, const OnnxNode& n) {
+  if (isOneDimensional(ctx, n)) return convertLifted1d(ctx, n, convertConv);
   auto x = ctx.dataInput(n, 0);
   if (!x) return x.status();
   auto w = ctx.constInput(n, 1, "weights");
@@ -93,15 +123,15 @@ Status convertConv(ImportContext& ctx, const OnnxNode& n) {
 }
 
 Status convertConvTranspose(ImportContext& ctx, const OnnxNode& n) {
+  if (isOneDimensional(ctx, n)) return convertLifted1d(ctx, n, convertConvTranspose);
   auto x = ctx.dataInput(n, 0);
   if (!x) return x.status();
   auto w = ctx.constInput(n, 1, "weights");
   if (!w) return w.status();
-  if (n.attrs.has("output_shape"))
-    return ctx.unsupportedOp(n, "output_shape=" + listToString(n.attrs.ints("output_shape")) + "; give pads instead");
   ConvParams p;
   EQW_RETURN_IF_ERROR(readCommon(ctx, n, **w, p));
   EQW_RETURN_IF_ERROR(pair(ctx, n, "output_padding", 0, p.output_pad_h, p.output_pad_w));
+  if (n.attrs.has("output_shape")) EQW_RETURN_IF_ERROR(padsForOutputShape(ctx, n, *x, p));
   if (p.output_pad_h >= std::max(p.stride_h, p.dilation_h) || p.output_pad_w >= std::max(p.stride_w, p.dilation_w))
     return ctx.invalid(n, "output_padding must be smaller than the stride or the dilation");
   // Weights are [in_channels, out_channels / group, kh, kw].

@@ -1,6 +1,8 @@
 // BatchNormalization, LRN and LayerNormalization.
 #include "io/onnx/converters.h"
 
+#include <algorithm>
+
 namespace eqw::onnximport {
 
 namespace {
@@ -65,8 +67,6 @@ Status convertLRN(ImportContext& ctx, const OnnxNode& n) {
 }
 
 Status convertLayerNorm(ImportContext& ctx, const OnnxNode& n) {
-  for (int k = 1; k < n.outputCount(); ++k)
-    if (n.hasOutput(k)) return ctx.unsupportedOp(n, "training output '" + n.out(k) + "' is used");
   LayerNormParams p;
   int64_t axis = n.attrs.i("axis", -1);
   p.eps = n.attrs.f("epsilon", 1e-5f);
@@ -87,7 +87,12 @@ Status convertLayerNorm(ImportContext& ctx, const OnnxNode& n) {
   node.weights.push_back((*scale)->toTensor());
   if (*bias) node.weights.push_back((*bias)->toTensor());
   node.inputs = {*x};
-  node.outputs = {ctx.output(n)};
+  // Mean and InvStdDev: an unused one before a used one still needs a value to write to.
+  int lastUsed = 0;
+  for (int k = 1; k < std::min(n.outputCount(), 3); ++k)
+    if (n.hasOutput(k)) lastUsed = k;
+  for (int k = 0; k <= lastUsed; ++k)
+    node.outputs.push_back(n.hasOutput(k) ? ctx.output(n, k) : ctx.freshValue(n.name + (k == 1 ? "_mean" : "_inv_std")));
   ctx.emit(std::move(node));
   return Status::ok();
 }

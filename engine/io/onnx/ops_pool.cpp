@@ -1,4 +1,4 @@
-// MaxPool, AveragePool (2-D windows) and the global pools.
+// MaxPool, AveragePool (2-D windows; 1-D ones are lifted, see ops_lift1d.cpp) and the global pools.
 #include <limits>
 
 #include "io/onnx/converters.h"
@@ -46,6 +46,7 @@ Status readWindow(ImportContext& ctx, const OnnxNode& n, PoolParams& p) {
 }  // namespace
 
 Status convertPool(ImportContext& ctx, const OnnxNode& n) {
+  if (isOneDimensional(ctx, n)) return convertLifted1d(ctx, n, convertPool);
   PoolParams p;
   p.type = n.op == "MaxPool" ? PoolType::Max : PoolType::Avg;
   if (p.type == PoolType::Max && n.hasOutput(1)) return ctx.unsupportedOp(n, "Indices output '" + n.out(1) + "' is used");

@@ -66,7 +66,8 @@ Status convertResize(ImportContext& ctx, const OnnxNode& n) {
   }
   static const std::map<std::string, CoordMode> coords = {
       {"half_pixel", CoordMode::HalfPixel}, {"pytorch_half_pixel", CoordMode::PytorchHalfPixel},
-      {"align_corners", CoordMode::AlignCorners}, {"asymmetric", CoordMode::Asymmetric}};
+      {"align_corners", CoordMode::AlignCorners}, {"asymmetric", CoordMode::Asymmetric},
+      {"tf_half_pixel_for_nn", CoordMode::TfHalfPixelForNn}};
   static const std::map<std::string, NearestRound> rounds = {
       {"round_prefer_floor", NearestRound::RoundPreferFloor}, {"round_prefer_ceil", NearestRound::RoundPreferCeil},
       {"floor", NearestRound::Floor}, {"ceil", NearestRound::Ceil}};
@@ -75,7 +76,7 @@ Status convertResize(ImportContext& ctx, const OnnxNode& n) {
   std::string round = n.attrs.s("nearest_mode", "round_prefer_floor");
   if (!lookup(rounds, round, p.nearest)) return ctx.unsupportedOp(n, "nearest_mode=" + round);
   p.cubic_a = n.attrs.f("cubic_coeff_a", -0.75f);
-  if (n.attrs.i("exclude_outside", 0) != 0) return ctx.unsupportedOp(n, "exclude_outside=1");
+  p.exclude_outside = n.attrs.i("exclude_outside", 0) != 0;
   EQW_RETURN_IF_ERROR(attrStatus(n));
   auto scales = ctx.optionalConstInput(n, 2, "scales");
   if (!scales) return scales.status();

@@ -111,8 +111,32 @@ Status convertSlice(ImportContext& ctx, const OnnxNode& n) {
   return Status::ok();
 }
 
-// Gather on computed data with constant indices: one index (the axis disappears) or an
-// arithmetic run k0, k0+s, ... (the axis keeps its place) is a strided Crop.
+namespace {
+
+// Maximal runs k0, k0+s, ... (s >= 1) of the index list, each one strided Crop.
+std::vector<CropParams> indexRuns(const std::vector<int64_t>& ind, int64_t axis) {
+  std::vector<CropParams> runs;
+  for (size_t k = 0; k < ind.size();) {
+    size_t end = k + 1;
+    const int64_t step = end < ind.size() ? ind[end] - ind[k] : 1;
+    if (step >= 1)
+      while (end < ind.size() && ind[end] - ind[end - 1] == step) ++end;
+    CropParams c;
+    c.starts = {ind[k]};
+    c.ends = {ind[end - 1] + 1};
+    c.axes = {axis};
+    c.steps = {end - k > 1 ? step : 1};
+    runs.push_back(std::move(c));
+    k = end;
+  }
+  return runs;
+}
+
+}  // namespace
+
+// Gather on computed data with constant indices: each evenly spaced run of indices is a strided
+// Crop, several runs are concatenated along the axis, and a final Reshape gives the indices' own
+// dims their place (a scalar index removes the axis).
 Status convertGather(ImportContext& ctx, const OnnxNode& n) {
   auto x = ctx.dataInput(n, 0);
   if (!x) return x.status();
@@ -130,25 +154,41 @@ Status convertGather(ImportContext& ctx, const OnnxNode& n) {
     if (v < -dim || v >= dim) return ctx.invalid(n, "index " + std::to_string(v) + " is out of range for dim " + std::to_string(dim));
     if (v < 0) v += dim;
   }
-  const bool scalar = (*idx)->dims.empty();
-  if (ind.empty() || (!scalar && (*idx)->dims.size() != 1))
-    return ctx.unsupportedOp(n, "indices of dims " + toString((*idx)->dims));
-  const int64_t step = ind.size() > 1 ? ind[1] - ind[0] : 1;
-  for (size_t k = 1; k < ind.size(); ++k)
-    if (step < 1 || ind[k] - ind[k - 1] != step)
-      return ctx.unsupportedOp(n, "indices " + listToString(ind) + " are not an increasing evenly spaced run");
-  CropParams crop;
-  crop.starts = {ind.front()};
-  crop.ends = {ind.back() + 1};
-  crop.axes = {axis};
-  crop.steps = {step};
-  Node cropNode = ctx.makeNode(n, OpKind::Crop, crop);
-  if (!scalar) return emitSequence(ctx, {std::move(cropNode)}, *x, ctx.output(n));
-  Shape target = *shape;
-  target.erase(target.begin() + axis);
-  cropNode.name = n.name + "/crop";
-  Node reshape = ctx.makeNode(n, OpKind::Reshape, ReshapeParams{target});
-  return emitSequence(ctx, {std::move(cropNode), std::move(reshape)}, *x, ctx.output(n));
+  if (ind.empty()) return ctx.unsupportedOp(n, "empty indices (the engine has no empty tensors)");
+  const Shape& idxDims = (*idx)->dims;
+  // The result's shape: data dims before the axis, the indices' dims, data dims after the axis.
+  Shape target(shape->begin(), shape->begin() + axis);
+  target.insert(target.end(), idxDims.begin(), idxDims.end());
+  target.insert(target.end(), shape->begin() + axis + 1, shape->end());
+  const bool needReshape = idxDims.size() != 1;
+
+  std::vector<CropParams> runs = indexRuns(ind, axis);
+  const std::string base = ctx.graph().values[static_cast<size_t>(ctx.output(n))].name;
+  const bool needConcat = runs.size() > 1;
+  const int gathered = needReshape ? ctx.freshValue(base + "/gathered") : ctx.output(n);
+  std::vector<int> pieces;
+  for (size_t k = 0; k < runs.size(); ++k) {
+    Node crop = ctx.makeNode(n, OpKind::Crop, runs[k]);
+    if (needConcat || needReshape) crop.name = n.name + "/crop" + (needConcat ? std::to_string(k) : "");
+    crop.inputs = {*x};
+    crop.outputs = {needConcat ? ctx.freshValue(base + "/" + std::to_string(k)) : gathered};
+    pieces.push_back(crop.outputs[0]);
+    ctx.emit(std::move(crop));
+  }
+  if (needConcat) {
+    Node concat = ctx.makeNode(n, OpKind::Concat, ConcatParams{static_cast<int>(axis)});
+    if (needReshape) concat.name = n.name + "/concat";
+    concat.inputs = pieces;
+    concat.outputs = {gathered};
+    ctx.emit(std::move(concat));
+  }
+  if (needReshape) {
+    Node reshape = ctx.makeNode(n, OpKind::Reshape, ReshapeParams{target});
+    reshape.inputs = {gathered};
+    reshape.outputs = {ctx.output(n)};
+    ctx.emit(std::move(reshape));
+  }
+  return Status::ok();
 }
 
 }  // namespace eqw::onnximport

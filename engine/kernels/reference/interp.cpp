@@ -2,7 +2,8 @@
 //   source coordinate by coord mode (half_pixel, pytorch_half_pixel, align_corners, asymmetric),
 //   with scale = out / in, or the given scale when the size came from it;
 //   nearest rounds that coordinate by the NearestRound rule; bilinear and bicubic read
-//   neighbours clamped to the edge (ONNX's edge padding, ncnn and PyTorch agree).
+//   neighbours clamped to the edge (ONNX's edge padding, ncnn and PyTorch agree), or with
+//   exclude_outside, bicubic drops the taps outside the input and renormalises the rest.
 #include <algorithm>
 #include <cmath>
 
@@ -27,6 +28,7 @@ double sourceCoord(CoordMode mode, const AxisMap& a, int64_t o) {
       return len - 1.0 < 1e-9 ? 0.0 : static_cast<double>(o) * (a.in - 1) / (len - 1.0);
     }
     case CoordMode::Asymmetric: return o / a.scale;
+    case CoordMode::TfHalfPixelForNn: return (o + 0.5) / a.scale;
   }
   return 0.0;
 }
@@ -81,6 +83,16 @@ Taps tapsFor(const InterpParams& p, const AxisMap& a, int64_t o) {
       t.count = 4;
       for (int k = 0; k < 4; ++k) t.idx[k] = clampIdx(base - 1 + k);
       cubicWeights(p.cubic_a, frac, t.w);
+      if (p.exclude_outside) {
+        double sum = 0.0;
+        for (int k = 0; k < 4; ++k) {
+          const int64_t i = base - 1 + k;
+          if (i < 0 || i >= a.in) t.w[k] = 0.0;
+          sum += t.w[k];
+        }
+        if (sum != 0.0)
+          for (double& w : t.w) w /= sum;
+      }
       break;
   }
   return t;

@@ -100,7 +100,8 @@ class NormalizeRef final : public RefKernel {
   Tensor scale_;
 };
 
-// Normalises over the axes from `axis` on: y = (x - mean) / sqrt(var + eps) * gamma + beta.
+// Normalises over the axes from `axis` on: y = (x - mean) / sqrt(var + eps) * gamma + beta; outputs 1
+// and 2, when present, receive each row's mean and 1 / sqrt(var + eps).
 class LayerNormRef final : public RefKernel {
  public:
   LayerNormRef(const LayerNormParams& p, int axis, Tensor gamma, Tensor beta, const Shapes& in, const Shapes& out)
@@ -119,6 +120,9 @@ class LayerNormRef final : public RefKernel {
       for (int64_t i = 0; i < inner; ++i) var += (x[i] - mean) * (x[i] - mean);
       var /= static_cast<double>(inner);
       const double inv = 1.0 / std::sqrt(var + eps_);
+      // Optional outputs (ONNX LayerNormalization): the mean and 1 / sqrt(var + eps) per row.
+      if (out.size() > 1) out[1]->f32()[o] = static_cast<float>(mean);
+      if (out.size() > 2) out[2]->f32()[o] = static_cast<float>(inv);
       for (int64_t i = 0; i < inner; ++i) {
         double v = (x[i] - mean) * inv;
         if (!gamma_.empty()) v *= gamma_.f32()[i];

@@ -68,6 +68,7 @@ using Shapes = std::vector<Shape>;
 #define EQW_REF_FACTORY(fn) Result<KernelPtr> fn(const Node& node, const Shapes& inShapes, const Shapes& outShapes)
 EQW_REF_FACTORY(makeInput);
 EQW_REF_FACTORY(makeIdentity);
+EQW_REF_FACTORY(makeFakeQuant);
 EQW_REF_FACTORY(makeFlatten);
 EQW_REF_FACTORY(makeReshape);
 EQW_REF_FACTORY(makeSplit);

@@ -164,14 +164,25 @@ TEST(OnnxBadInput, WrongAttributeType) {
   expectError(loadModel(path), StatusCode::ParseError, {"attr.onnx", "'conv1'", "'group'"});
 }
 
-TEST(OnnxBadInput, OneDimensionalConvIsRefusedClearly) {
+TEST(OnnxBadInput, ThreeDimensionalConvIsRefusedClearly) {
   ModelBuilder b(13);
-  b.input("x", {1, 3, 16});
+  b.input("x", {1, 3, 4, 8, 8});
+  b.initializer("w", {4, 3, 3, 3, 3}, std::vector<float>(324, 0.5f));
+  b.node("Conv", {"x", "w"}, {"y"}, "conv3d");
+  b.output("y");
+  std::string path = b.write(scratchDir("conv3d") + "/conv3d.onnx");
+  expectError(loadModel(path), StatusCode::Unsupported, {"conv3d.onnx", "'conv3d'", "kernel rank=3"});
+}
+
+// A 1-D kernel is lifted to 2-D only on [N, C, L] data.
+TEST(OnnxBadInput, OneDimensionalConvOnImageDataIsNamed) {
+  ModelBuilder b(13);
+  b.input("x", {1, 3, 16, 16});
   b.initializer("w", {4, 3, 3}, std::vector<float>(36, 0.5f));
   b.node("Conv", {"x", "w"}, {"y"}, "conv1d");
   b.output("y");
   std::string path = b.write(scratchDir("conv1d") + "/conv1d.onnx");
-  expectError(loadModel(path), StatusCode::Unsupported, {"conv1d.onnx", "'conv1d'", "kernel rank=1"});
+  expectError(loadModel(path), StatusCode::ParseError, {"conv1d.onnx", "'conv1d'", "[N, C, L]", "[1, 3, 16, 16]"});
 }
 
 TEST(OnnxBadInput, DynamicWeightsAreNamed) {
