@@ -1,0 +1,149 @@
+// Two passes over the calibration set with the FP32 executor, as ncnn2table does: ranges first,
+// then histograms over the final absmax. Nothing per image is kept, so memory does not grow.
+#include <eqw/calib.h>
+#include <eqw/runtime.h>
+
+#include <algorithm>
+#include <new>
+
+namespace eqw {
+namespace {
+
+// Nodes whose data input (input 0) needs an activation scale when the node is quantized.
+bool readsQuantizedInput(const Node& node) {
+  switch (node.kind) {
+    case OpKind::Convolution:
+    case OpKind::Deconvolution:
+    case OpKind::InnerProduct:
+      return true;
+    case OpKind::MatMul:
+      return node.inputs.size() == 1 && !node.weights.empty();
+    default:
+      return false;
+  }
+}
+
+// Per value id: observe it or not.
+std::vector<bool> selectValues(const Graph& graph, StatsValues which) {
+  std::vector<bool> keep(graph.values.size(), which == StatsValues::All);
+  if (which == StatsValues::QuantizableInputs)
+    for (const Node& node : graph.nodes)
+      if (readsQuantizedInput(node) && !node.inputs.empty()) keep[node.inputs[0]] = true;
+  return keep;
+}
+
+enum class Pass { Range, Histogram, OnePass };
+
+const char* stageName(Pass pass) {
+  switch (pass) {
+    case Pass::Range: return "range";
+    case Pass::Histogram: return "histogram";
+    case Pass::OnePass: return "statistics";
+  }
+  return "?";
+}
+
+struct Collector {
+  const Graph& graph;
+  const Dataset& dataset;
+  const Preprocess& preprocess;
+  const CollectOptions& options;
+  const CalibProgress& progress;
+  Diagnostics& diagnostics;
+  std::vector<bool> keep;
+  std::vector<TensorStats> stats;  // one slot per value id
+  int64_t total = 0;               // images expected per pass
+  int64_t imagesUsed = 0;          // images that loaded in pass 1
+
+  void observe(Pass pass, int value, const Tensor& t) {
+    if (!keep[value] || t.empty()) return;
+    switch (pass) {
+      case Pass::Range: accumulateRange(stats[value], t.f32(), t.numel()); break;
+      case Pass::Histogram: accumulateHistogram(stats[value], t.f32(), t.numel()); break;
+      case Pass::OnePass: accumulateOnePass(stats[value], t.f32(), t.numel()); break;
+    }
+  }
+
+  Status runPass(Executor& exec, Pass pass) {
+    const std::string stage = stageName(pass);
+    if (progress && !progress(stage, 0, total)) return Status(StatusCode::Cancelled, "calibration cancelled");
+    int64_t done = 0;
+    Status runStatus;
+    bool cancelled = false;
+    // The histogram pass reports nothing new about unreadable images: the range pass already did.
+    Diagnostics passDiags;
+    Diagnostics& diags = pass == Pass::Histogram ? passDiags : diagnostics;
+    NodeObserver observer = [&](int node, const std::vector<const Tensor*>& outs) {
+      const Node& n = graph.nodes[node];
+      for (size_t i = 0; i < outs.size() && i < n.outputs.size(); ++i) observe(pass, n.outputs[i], *outs[i]);
+    };
+    Status s = forEachSample(dataset, preprocess, [&](size_t, const Sample& sample, const Tensor& input) {
+      if (options.max_images > 0 && done >= options.max_images) return false;
+      observe(pass, graph.inputs[0], input);
+      runStatus = exec.run({input}, observer);
+      if (!runStatus.isOk()) {
+        runStatus = runStatus.withContext("image '" + sample.path + "'");
+        return false;
+      }
+      ++done;
+      if (progress && !progress(stage, done, total)) cancelled = true;
+      return !cancelled;
+    }, diags);
+    if (!runStatus.isOk()) return runStatus;
+    if (cancelled) return Status(StatusCode::Cancelled, "calibration cancelled during the " + stage + " pass");
+    // forEachSample's Cancelled here only means max_images was reached.
+    if (!s.isOk() && s.code() != StatusCode::Cancelled) return s;
+    if (pass != Pass::Histogram) imagesUsed = done;
+    return Status::ok();
+  }
+};
+
+}  // namespace
+
+Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, const Preprocess& preprocess,
+                                   const CollectOptions& options, const CalibProgress& progress,
+                                   Diagnostics& diagnostics) {
+  if (graph.inputs.size() != 1)
+    return unsupported("model '" + graph.name + "' has " + std::to_string(graph.inputs.size()) +
+                       " inputs; calibration from images needs exactly one");
+  EQW_RETURN_IF_ERROR(validate(preprocess));
+  const Value& in = graph.values[graph.inputs[0]];
+  if (numel(in.shape) != numel(preprocess.tensorShape()))
+    return invalidArgument("model input '" + in.name + "' is " + toString(in.shape) + " but the preprocessing gives " +
+                           toString(preprocess.tensorShape()));
+  if (dataset.samples.empty()) return invalidArgument("calibration set '" + dataset.source + "' has no images");
+  if (options.passes != 1 && options.passes != 2)
+    return invalidArgument("statistics collection takes 1 or 2 passes, not " + std::to_string(options.passes));
+
+  ExecutorOptions eo;
+  eo.threads = options.threads;
+  auto exec = Executor::create(graph, eo);
+  if (!exec) return exec.status();
+
+  try {
+    Collector c{graph, dataset, preprocess, options, progress, diagnostics, selectValues(graph, options.values), {}, 0, 0};
+    c.stats.resize(graph.values.size());
+    const int64_t n = static_cast<int64_t>(dataset.samples.size());
+    c.total = options.max_images > 0 ? std::min(n, options.max_images) : n;
+    EQW_RETURN_IF_ERROR(c.runPass(**exec, options.passes == 1 ? Pass::OnePass : Pass::Range));
+    if (c.imagesUsed == 0)
+      return invalidArgument("no image of '" + dataset.source + "' could be loaded (" + std::to_string(n) +
+                             " tried; see the warnings)");
+    c.total = c.imagesUsed;
+    if (options.passes == 2) EQW_RETURN_IF_ERROR(c.runPass(**exec, Pass::Histogram));
+
+    StatsSet set;
+    set.model = graph.name;
+    set.images = c.imagesUsed;
+    for (size_t v = 0; v < graph.values.size(); ++v) {
+      if (!c.keep[v] || c.stats[v].samples == 0) continue;
+      c.stats[v].name = graph.values[v].name;
+      set.values.emplace(static_cast<int>(v), std::move(c.stats[v]));
+    }
+    return set;
+  } catch (const std::bad_alloc&) {
+    return internalError("out of memory while collecting statistics for '" + graph.name + "'");
+  }
+}
+
+}  // namespace eqw
