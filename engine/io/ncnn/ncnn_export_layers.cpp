@@ -231,7 +231,10 @@ Status exportBinary(const Graph& graph, const Node& node, LayerOut* out) {
   // different shapes may mean something else there.
   const Shape& a = graph.values[node.inputs[0]].shape;
   const Shape& b = graph.values[node.inputs[1]].shape;
-  if (!c.ncnn_broadcast && a != b)
+  // One numpy case means the same to ncnn: b holds one value per channel of a ([1,C,1,1] against
+  // [1,C,H,W], squeeze-and-excitation blocks).
+  const bool perChannel = a.size() == 4 && b == Shape{1, a[1], 1, 1};
+  if (!c.ncnn_broadcast && a != b && !perChannel)
     return unsupported("numpy broadcasting of " + toString(a) + " and " + toString(b) + " is not guaranteed to match ncnn's rules");
   return Status::ok();
 }

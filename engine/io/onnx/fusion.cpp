@@ -1,5 +1,8 @@
 #include "io/onnx/fusion.h"
 
+#include "io/onnx/fusion_layernorm.h"
+#include "io/onnx/fusion_linear.h"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -201,6 +204,9 @@ void apply(Graph& g, const Fusion& f) {
 }  // namespace
 
 void fuseActivations(ImportContext& ctx) {
+  // The structural patterns first: they hold no activation, and leave fewer nodes to scan.
+  fuseLayerNorms(ctx);
+  fuseLinearHeads(ctx);
   Graph& g = ctx.graph();
   // Rescan after every fusion: a HardSigmoid made by one pattern can start another.
   for (bool changed = true; changed;) {
