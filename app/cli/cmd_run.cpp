@@ -31,37 +31,7 @@ const char* kHelp =
     "  --classes FILE       class names, one per line (default: from the dataset)\n"
     "  --threads N          worker threads (default 1)\n"
     "  --show N             print predictions of the first N images of a dataset (default 5)\n"
-    "  --json               machine-readable summary\n"
-    "preprocessing (ncnn2table conventions: y = (pixel - mean) * norm):\n"
-    "  --size W,H           tensor size (default: the model's input)\n"
-    "  --resize-shorter N   resize the shorter side to N, then center-crop (default: exact resize)\n"
-    "  --mean V[,V,V]       per-channel mean in tensor channel order (default 0)\n"
-    "  --norm V[,V,V]       per-channel scale (default 1)\n"
-    "  --pixel ORDER        rgb|bgr|gray (default: gray for 1-channel models, bgr otherwise)\n";
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-Result<Preprocess> preprocessFromArgs(const Args& args, const Shape& inputShape) {
-  std::vector<std::string> tokens;
-  int64_t c = inputShape.size() == 4 ? inputShape[1] : 3;
-  if (auto size = args.get("size")) {
-    auto parts = splitList(*size);
-    if (parts.size() != 2) return invalidArgument("option '--size': expected W,H, got '" + *size + "'");
-    tokens.push_back("shape=[" + parts[0] + "," + parts[1] + "]");
-  } else if (inputShape.size() == 4) {
-    tokens.push_back("shape=[" + std::to_string(inputShape[3]) + "," + std::to_string(inputShape[2]) + "," + std::to_string(c) + "]");
-  } else {
-    return invalidArgument("the model's input " + toString(inputShape) + " is not an image [1, C, H, W]");
-  }
-  tokens.push_back("pixel=" + upper(args.get("pixel", c == 1 ? "gray" : "bgr")));
-  if (auto v = args.get("mean")) tokens.push_back("mean=[" + *v + "]");
-  if (auto v = args.get("norm")) tokens.push_back("norm=[" + *v + "]");
-  if (auto v = args.get("resize-shorter")) tokens.push_back("resize_shorter=" + *v);
-  return parsePreprocess(tokens);
-}
+    "  --json               machine-readable summary\n";
 
 std::vector<std::string> readLines(const std::string& path) {
   std::vector<std::string> lines;
@@ -90,7 +60,7 @@ int cmdRun(const Argv& argv) {
                            "weights", "input-shape"});
   if (!args) return fail("run", args.status().message(), 2);
   if (args->has("help")) {
-    std::printf("%s%s", kHelp, kModelOptionsHelp);
+    std::printf("%s%s%s", kHelp, kPreprocessHelp, kModelOptionsHelp);
     return 0;
   }
   if (args->positionals().size() != 1) return fail("run", "expected one MODEL argument (see --help)", 2);

@@ -13,6 +13,7 @@ int cmdInspect(const Argv& args);
 int cmdRun(const Argv& args);
 int cmdBench(const Argv& args);
 int cmdExport(const Argv& args);
+int cmdCalibrate(const Argv& args);
 
 // Prints "eqw <command>: <message>" to stderr and returns 1 (2 for usage errors).
 int fail(const std::string& command, const std::string& message, int code = 1);

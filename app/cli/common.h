@@ -1,6 +1,7 @@
 // Helpers shared by the subcommands: model loading with diagnostics, number formatting.
 #pragma once
 
+#include <eqw/data.h>
 #include <eqw/graph.h>
 #include <eqw/io.h>
 #include <eqw/status.h>
@@ -25,5 +26,12 @@ Result<Shape> parseShape(const std::string& text);
 
 // Options every model-loading command accepts, for --help texts.
 extern const char* kModelOptionsHelp;
+
+// The image preprocessing options (--size, --resize-shorter, --mean, --norm, --pixel) as a
+// Preprocess for a model whose input has this shape; and their --help text.
+Result<Preprocess> preprocessFromArgs(const Args& args, const Shape& inputShape);
+extern const char* kPreprocessHelp;
+// The option names preprocessFromArgs reads, for Args::parse.
+extern const char* const kPreprocessOptions[5];
 
 }  // namespace eqw::cli

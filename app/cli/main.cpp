@@ -17,6 +17,7 @@ commands:
   bench MODEL        median latency, GMAC/s and share of the measured peak
   bench --peak       this CPU's measured FP32 FMA and INT8 dot-product peaks per core
   export MODEL       write the model as an ncnn FP32 .param/.bin
+  calibrate MODEL    thresholds from a calibration set, written as an ncnn .table
 
 Run 'eqw <command> --help' for a command's options.
 )";
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "run") return eqw::cli::cmdRun(rest);
   if (command == "bench") return eqw::cli::cmdBench(rest);
   if (command == "export") return eqw::cli::cmdExport(rest);
+  if (command == "calibrate") return eqw::cli::cmdCalibrate(rest);
   std::fprintf(stderr, "eqw: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

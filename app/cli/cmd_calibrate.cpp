@@ -1,0 +1,166 @@
+// eqw calibrate MODEL --data DIR|LIST --out FILE.table: statistics over a calibration set, a
+// threshold per layer input and per weight channel, written as an ncnn scale table.
+#include <eqw/calibrate.h>
+#include <eqw/data.h>
+#include <eqw/passes.h>
+#include <eqw/table.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include "args.h"
+#include "commands.h"
+#include "common.h"
+
+namespace eqw::cli {
+
+namespace {
+
+const char* kHelp =
+    "usage: eqw calibrate MODEL --data DIR|LIST --out FILE.table [options]\n\n"
+    "Collects activation statistics over a calibration set (two passes, as ncnn2table), picks a\n"
+    "threshold for every quantized layer's input and weights, and writes an ncnn scale table that\n"
+    "ncnn2int8 reads. BatchNorm and activations are folded into the convolutions first, as ncnn does.\n\n"
+    "options:\n"
+    "  --data PATH          calibration images: a folder (recursive) or a list file (required)\n"
+    "  --out FILE           the .table to write (required)\n"
+    "  --method NAME        activation thresholds: max, ema-max, percentile, kl, kl-ncnn, aciq, mse\n"
+    "                       (default kl)\n"
+    "  --percentile P       for --method percentile (default 99.99)\n"
+    "  --bits 8|7           INT8 or INT7 grids (default 8)\n"
+    "  --per-channel        one weight scale per output channel (default)\n"
+    "  --per-tensor         one weight scale per layer\n"
+    "  --weight-method M    max, aciq or mse (default max)\n"
+    "  --calibrate-input    use --method for layers reading the network input too (default: max,\n"
+    "                       since the input's range is known and KL clips sparse foregrounds)\n"
+    "  --stats FILE         statistics cache (JSON): read when it exists, written otherwise\n"
+    "  --max-images N       use at most N images (default: all)\n"
+    "  --threads N          worker threads (default 1)\n"
+    "  --no-winograd-6bit   write 127/T for 3x3 stride-1 convolutions too (ncnn needs 31/T)\n"
+    "  --json               machine-readable summary\n";
+
+Result<WeightMethod> parseWeightMethod(const std::string& s) {
+  for (WeightMethod m : {WeightMethod::Max, WeightMethod::Aciq, WeightMethod::Mse})
+    if (s == toString(m)) return m;
+  return invalidArgument("option '--weight-method': '" + s + "' is not one of max, aciq, mse");
+}
+
+// Progress on stderr: a line redrawn in place on a terminal ("range 120/200"), only the finished
+// stages in a log.
+bool progressLine(const std::string& stage, int64_t done, int64_t total) {
+  static const bool tty = ::isatty(2) != 0;
+  if (tty) std::fprintf(stderr, "\r%-10s %lld/%lld", stage.c_str(), static_cast<long long>(done), static_cast<long long>(total));
+  if (done == total && tty) std::fprintf(stderr, "\n");
+  if (done == total && !tty) std::fprintf(stderr, "%s: %lld images\n", stage.c_str(), static_cast<long long>(total));
+  return true;
+}
+
+Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preprocess& pre, int threads, Diagnostics& diags) {
+  const std::string cache = args.get("stats", "");
+  std::error_code ec;
+  if (!cache.empty() && std::filesystem::exists(cache, ec)) {
+    auto loaded = loadStats(cache);
+    if (!loaded) return loaded.status();
+    if (loaded->model != graph.name)
+      return invalidArgument("statistics cache " + cache + " was made for model '" + loaded->model + "', not '" + graph.name + "'");
+    std::fprintf(stderr, "statistics: %s (%lld images, cached)\n", cache.c_str(), static_cast<long long>(loaded->images));
+    return loaded;
+  }
+  auto dataset = openDataset(*args.get("data"));
+  if (!dataset) return dataset.status();
+  auto maxImages = args.getInt("max-images", 0, 0, 1 << 30);
+  if (!maxImages) return maxImages.status();
+  CollectOptions co;
+  co.threads = threads;
+  co.max_images = *maxImages;
+  auto stats = collectStatistics(graph, *dataset, pre, co, progressLine, diags);
+  if (!stats) return stats.status();
+  if (!cache.empty()) EQW_RETURN_IF_ERROR(saveStats(*stats, cache));
+  return stats;
+}
+
+}  // namespace
+
+int cmdCalibrate(const Argv& argv) {
+  auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit"},
+                          {"data", "out", "method", "percentile", "bits", "weight-method", "stats", "max-images", "threads", "size",
+                           "resize-shorter", "mean", "norm", "pixel", "weights", "input-shape"});
+  if (!args) return fail("calibrate", args.status().message(), 2);
+  if (args->has("help")) {
+    std::printf("%s%s%s", kHelp, kPreprocessHelp, kModelOptionsHelp);
+    return 0;
+  }
+  if (args->positionals().size() != 1) return fail("calibrate", "expected one MODEL argument (see --help)", 2);
+  if (!args->get("data") && !args->get("stats")) return fail("calibrate", "--data DIR|LIST is required", 2);
+  auto out = args->get("out");
+  if (!out) return fail("calibrate", "--out FILE.table is required", 2);
+  if (args->has("per-channel") && args->has("per-tensor")) return fail("calibrate", "--per-channel and --per-tensor exclude each other", 2);
+  auto bits = args->getInt("bits", 8, 7, 8);
+  auto threads = args->getInt("threads", 1, 1, 1024);
+  for (const Status& s : {bits.status(), threads.status()})
+    if (!s.isOk()) return fail("calibrate", s.message(), 2);
+
+  CalibrateOptions options;
+  options.method = args->get("method", "kl");
+  options.precision = *bits == 8 ? Precision::Int8 : Precision::Int7;
+  options.weight_granularity = args->has("per-tensor") ? Granularity::PerTensor : Granularity::PerChannel;
+  options.input_by_max = !args->has("calibrate-input");
+  if (auto p = args->get("percentile")) {
+    try {
+      options.method_options.percentile = std::stod(*p);
+    } catch (...) {
+      return fail("calibrate", "option '--percentile': '" + *p + "' is not a number", 2);
+    }
+  }
+  auto wm = parseWeightMethod(args->get("weight-method", "max"));
+  if (!wm) return fail("calibrate", wm.status().message(), 2);
+  options.weight_method = *wm;
+  if (auto m = makeCalibrationMethod(options.method, options.method_options); !m) return fail("calibrate", m.status().message(), 2);
+
+  auto graph = loadModelFromArgs(args->positionals()[0], *args);
+  if (!graph) return fail("calibrate", graph.status().message());
+  if (graph->inputs.size() != 1) return fail("calibrate", "the model has " + std::to_string(graph->inputs.size()) + " inputs; calibrate takes one image input");
+  auto folded = canonicalize(*graph);
+  if (!folded) return fail("calibrate", folded.status().message());
+  auto pre = preprocessFromArgs(*args, graph->values[graph->inputs[0]].shape);
+  if (!pre) return fail("calibrate", pre.status().message(), 2);
+
+  Diagnostics diags;
+  auto stats = statistics(*graph, *args, *pre, *threads, diags);
+  if (!stats) return fail("calibrate", stats.status().message());
+  auto spec = calibrateSpec(*graph, *stats, options, &diags);
+  if (!spec) return fail("calibrate", spec.status().message());
+  NcnnTableOptions tableOptions;
+  tableOptions.winograd_6bit = !args->has("no-winograd-6bit");
+  if (Status s = writeNcnnTable(*graph, *spec, *out, tableOptions); !s.isOk()) return fail("calibrate", s.message());
+  for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
+
+  if (args->has("json")) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const LayerQuant& l : spec->layers)
+      layers.push_back({{"layer", l.layer}, {"precision", toString(l.precision)}, {"input_threshold", l.input.value},
+                        {"input_method", l.input.method}, {"weight_method", l.weight_method},
+                        {"weight_thresholds", l.weight_thresholds.size()}});
+    nlohmann::json j = {{"model", graph->name}, {"images", stats->images}, {"method", options.method}, {"bits", *bits},
+                        {"granularity", toString(options.weight_granularity)}, {"table", *out},
+                        {"folded_batchnorm", folded->folded_batchnorm + folded->folded_scale},
+                        {"fused_activations", folded->fused_activations}, {"layers", layers}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%s: %d BatchNorm/Scale folded into convolutions, %d activations fused\n", args->positionals()[0].c_str(),
+              folded->folded_batchnorm + folded->folded_scale, folded->fused_activations);
+  std::printf("statistics: %lld images; method %s, INT%d, %s weights (%s)\n\n", static_cast<long long>(stats->images),
+              options.method.c_str(), *bits, toString(options.weight_granularity), toString(options.weight_method));
+  std::printf("%-40s %12s %12s  %s\n", "layer", "threshold", "scale", "method");
+  const int q = qmax(*bits);
+  for (const LayerQuant& l : spec->layers)
+    std::printf("%-40s %12.6g %12.6g  %s\n", l.layer.c_str(), l.input.value, q / l.input.value, l.input.method.c_str());
+  std::printf("\nwrote %s (%zu layers)\n", out->c_str(), spec->layers.size());
+  return 0;
+}
+
+}  // namespace eqw::cli
