@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "io/caffe/caffe_importer.h"
 #include "io/ncnn/ncnn_importer.h"
 #include "io/onnx/onnx_importer.h"
 
@@ -10,7 +11,8 @@ namespace eqw {
 const std::vector<const Importer*>& importers() {
   static const NcnnImporter ncnn;
   static const OnnxImporter onnx;
-  static const std::vector<const Importer*> list = {&ncnn, &onnx};
+  static const CaffeImporter caffe;
+  static const std::vector<const Importer*> list = {&ncnn, &onnx, &caffe};
   return list;
 }
 
