@@ -14,6 +14,7 @@ int cmdRun(const Argv& args);
 int cmdBench(const Argv& args);
 int cmdExport(const Argv& args);
 int cmdCalibrate(const Argv& args);
+int cmdEval(const Argv& args);
 
 // Prints "eqw <command>: <message>" to stderr and returns 1 (2 for usage errors).
 int fail(const std::string& command, const std::string& message, int code = 1);

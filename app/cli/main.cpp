@@ -12,12 +12,13 @@ const char* kUsage = R"(eqw — EQ Workbench command line (post-training quantiz
 usage: eqw <command> [options]
 
 commands:
-  inspect MODEL      layers, shapes, MACs and parameters of a model (ncnn .param, .onnx)
+  inspect MODEL      layers, shapes, MACs and parameters of a model (ncnn .param, Caffe .prototxt, .onnx)
   run MODEL          FP32 inference over images; accuracy when labels are known
   bench MODEL        median latency, GMAC/s and share of the measured peak
   bench --peak       this CPU's measured FP32 FMA and INT8 dot-product peaks per core
   export MODEL       write the model as an ncnn FP32 .param/.bin
   calibrate MODEL    thresholds from a calibration set, written as an ncnn .table
+  eval MODEL         FP32 / INT8 / INT7 side by side from a .table: accuracy, agreement, per-layer error
 
 Run 'eqw <command> --help' for a command's options.
 )";
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   if (command == "bench") return eqw::cli::cmdBench(rest);
   if (command == "export") return eqw::cli::cmdExport(rest);
   if (command == "calibrate") return eqw::cli::cmdCalibrate(rest);
+  if (command == "eval") return eqw::cli::cmdEval(rest);
   std::fprintf(stderr, "eqw: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }
