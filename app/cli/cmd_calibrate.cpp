@@ -2,6 +2,7 @@
 // threshold per layer input and per weight channel, written as an ncnn scale table.
 #include <eqw/calibrate.h>
 #include <eqw/data.h>
+#include <eqw/easyquant.h>
 #include <eqw/passes.h>
 #include <eqw/table.h>
 
@@ -27,8 +28,12 @@ const char* kHelp =
     "options:\n"
     "  --data PATH          calibration images: a folder (recursive) or a list file (required)\n"
     "  --out FILE           the .table to write (required)\n"
-    "  --method NAME        activation thresholds: max, ema-max, percentile, kl, kl-ncnn, aciq, mse\n"
-    "                       (default kl)\n"
+    "  --method NAME        activation thresholds: max, ema-max, percentile, kl, kl-ncnn, aciq, mse,\n"
+    "                       or eq: EasyQuant's search of weight and input scales maximising each\n"
+    "                       layer's output cosine, started from --eq-start (default kl)\n"
+    "  --eq-start NAME      the method EasyQuant starts from (default kl)\n"
+    "  --eq-images N        images EasyQuant searches on (default 50)\n"
+    "  --eq-sequential      search on the quantized network's inputs (default: FP32 inputs)\n"
     "  --percentile P       for --method percentile (default 99.99)\n"
     "  --bits 8|7           INT8 or INT7 grids (default 8)\n"
     "  --per-channel        one weight scale per output channel (default)\n"
@@ -85,8 +90,8 @@ Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preproce
 }  // namespace
 
 int cmdCalibrate(const Argv& argv) {
-  auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit"},
-                          {"data", "out", "method", "percentile", "bits", "weight-method", "stats", "max-images", "threads", "size",
+  auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential"},
+                          {"data", "out", "method", "eq-start", "eq-images", "percentile", "bits", "weight-method", "stats", "max-images", "threads", "size",
                            "resize-shorter", "mean", "norm", "pixel", "weights", "input-shape"});
   if (!args) return fail("calibrate", args.status().message(), 2);
   if (args->has("help")) {
@@ -105,6 +110,11 @@ int cmdCalibrate(const Argv& argv) {
 
   CalibrateOptions options;
   options.method = args->get("method", "kl");
+  const bool easyQuant = options.method == "eq";
+  if (easyQuant) options.method = args->get("eq-start", "kl");
+  if (easyQuant && !args->get("data")) return fail("calibrate", "--method eq needs --data (it runs the model)", 2);
+  auto eqImages = args->getInt("eq-images", 50, 1, 100000);
+  if (!eqImages) return fail("calibrate", eqImages.status().message(), 2);
   options.precision = *bits == 8 ? Precision::Int8 : Precision::Int7;
   options.weight_granularity = args->has("per-tensor") ? Granularity::PerTensor : Granularity::PerChannel;
   options.input_by_max = !args->has("calibrate-input");
@@ -133,6 +143,20 @@ int cmdCalibrate(const Argv& argv) {
   if (!stats) return fail("calibrate", stats.status().message());
   auto spec = calibrateSpec(*graph, *stats, options, &diags);
   if (!spec) return fail("calibrate", spec.status().message());
+  std::string reported = options.method;
+  if (easyQuant) {
+    auto dataset = openDataset(*args->get("data"));
+    if (!dataset) return fail("calibrate", dataset.status().message());
+    EasyQuantOptions eq;
+    eq.images = *eqImages;
+    eq.threads = *threads;
+    eq.input = args->has("eq-sequential") ? EasyQuantInput::Sequential : EasyQuantInput::Isolated;
+    auto refined = refineEasyQuant(*graph, *spec, *dataset, *pre, eq, progressLine, diags);
+    if (!refined) return fail("calibrate", refined.status().message());
+    *spec = std::move(refined->spec);
+    reported = "eq (from " + options.method + ", " + std::to_string(refined->images) + " images, " +
+               std::to_string(static_cast<int>(refined->seconds + 0.5)) + " s)";
+  }
   NcnnTableOptions tableOptions;
   tableOptions.winograd_6bit = !args->has("no-winograd-6bit");
   if (Status s = writeNcnnTable(*graph, *spec, *out, tableOptions); !s.isOk()) return fail("calibrate", s.message());
@@ -144,7 +168,7 @@ int cmdCalibrate(const Argv& argv) {
       layers.push_back({{"layer", l.layer}, {"precision", toString(l.precision)}, {"input_threshold", l.input.value},
                         {"input_method", l.input.method}, {"weight_method", l.weight_method},
                         {"weight_thresholds", l.weight_thresholds.size()}});
-    nlohmann::json j = {{"model", graph->name}, {"images", stats->images}, {"method", options.method}, {"bits", *bits},
+    nlohmann::json j = {{"model", graph->name}, {"images", stats->images}, {"method", easyQuant ? "eq" : options.method}, {"bits", *bits},
                         {"granularity", toString(options.weight_granularity)}, {"table", *out},
                         {"folded_batchnorm", folded->folded_batchnorm + folded->folded_scale},
                         {"fused_activations", folded->fused_activations}, {"layers", layers}};
@@ -154,7 +178,7 @@ int cmdCalibrate(const Argv& argv) {
   std::printf("%s: %d BatchNorm/Scale folded into convolutions, %d activations fused\n", args->positionals()[0].c_str(),
               folded->folded_batchnorm + folded->folded_scale, folded->fused_activations);
   std::printf("statistics: %lld images; method %s, INT%d, %s weights (%s)\n\n", static_cast<long long>(stats->images),
-              options.method.c_str(), *bits, toString(options.weight_granularity), toString(options.weight_method));
+              reported.c_str(), *bits, toString(options.weight_granularity), toString(options.weight_method));
   std::printf("%-40s %12s %12s  %s\n", "layer", "threshold", "scale", "method");
   const int q = qmax(*bits);
   for (const LayerQuant& l : spec->layers)
