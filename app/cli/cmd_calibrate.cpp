@@ -139,10 +139,15 @@ int cmdCalibrate(const Argv& argv) {
   if (!pre) return fail("calibrate", pre.status().message(), 2);
 
   Diagnostics diags;
+  // Warnings (skipped images ...) are printed before an error too: they often explain it.
+  auto failWith = [&](const Status& s) {
+    for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
+    return fail("calibrate", s.message());
+  };
   auto stats = statistics(*graph, *args, *pre, *threads, diags);
-  if (!stats) return fail("calibrate", stats.status().message());
+  if (!stats) return failWith(stats.status());
   auto spec = calibrateSpec(*graph, *stats, options, &diags);
-  if (!spec) return fail("calibrate", spec.status().message());
+  if (!spec) return failWith(spec.status());
   std::string reported = options.method;
   if (easyQuant) {
     auto dataset = openDataset(*args->get("data"));
@@ -152,14 +157,14 @@ int cmdCalibrate(const Argv& argv) {
     eq.threads = *threads;
     eq.input = args->has("eq-sequential") ? EasyQuantInput::Sequential : EasyQuantInput::Isolated;
     auto refined = refineEasyQuant(*graph, *spec, *dataset, *pre, eq, progressLine, diags);
-    if (!refined) return fail("calibrate", refined.status().message());
+    if (!refined) return failWith(refined.status());
     *spec = std::move(refined->spec);
     reported = "eq (from " + options.method + ", " + std::to_string(refined->images) + " images, " +
                std::to_string(static_cast<int>(refined->seconds + 0.5)) + " s)";
   }
   NcnnTableOptions tableOptions;
   tableOptions.winograd_6bit = !args->has("no-winograd-6bit");
-  if (Status s = writeNcnnTable(*graph, *spec, *out, tableOptions); !s.isOk()) return fail("calibrate", s.message());
+  if (Status s = writeNcnnTable(*graph, *spec, *out, tableOptions); !s.isOk()) return failWith(s);
   for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
 
   if (args->has("json")) {

@@ -78,6 +78,9 @@ Result<QuantSpec> calibrateSpec(const Graph& graph, const StatsSet& stats, const
     }
     spec.layers.push_back(std::move(lq));
   }
+  if (spec.layers.empty())
+    return Status(StatusCode::InvalidArgument, "model '" + graph.name +
+                                                   "' has no layer to quantize (Convolution or InnerProduct): nothing to calibrate");
   EQW_RETURN_IF_ERROR(validateSpec(graph, spec));
   return spec;
 }
