@@ -47,5 +47,12 @@ Result<float> checkedThreshold(const TensorStats& stats, const char* method, dou
   return f;
 }
 
+size_t lowestCandidate(const ThresholdCurve& curve) {
+  size_t best = 0;
+  for (size_t i = 1; i < curve.values.size(); ++i)
+    if (curve.values[i] < curve.values[best]) best = i;
+  return best;
+}
+
 }  // namespace calib
 }  // namespace eqw

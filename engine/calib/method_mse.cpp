@@ -47,9 +47,7 @@ class MseMethod final : public CalibrationMethod {
   Result<float> threshold(const TensorStats& stats, int bits) const override {
     auto c = curve(stats, bits);
     if (!c) return c.status();
-    size_t best = 0;
-    for (size_t i = 1; i < c->values.size(); ++i)
-      if (c->values[i] < c->values[best]) best = i;
+    const size_t best = lowestCandidate(*c);
     return checkedThreshold(stats, "mse", c->thresholds[best]);
   }
 

@@ -14,6 +14,8 @@ Status checkHistogram(const TensorStats& stats);
 // InvalidArgument unless t is finite and > 0 (a method's last line of defence).
 Result<float> checkedThreshold(const TensorStats& stats, const char* method, double t);
 std::string tensorLabel(const TensorStats& stats);
+// Index of the first candidate with the lowest criterion value (curves are non-empty).
+size_t lowestCandidate(const ThresholdCurve& curve);
 
 // ncnn2table's ACIQ Gaussian clip: N elements, absmax, bits 2..8.
 double aciqThreshold(double absmax, int64_t n, int bits);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "io/caffe/blob_util.h"
+#include "io/progressive_shapes.h"
 #include "io/ncnn/unit_variance.h"
 
 namespace eqw::caffe {
@@ -223,21 +224,7 @@ Status GraphBuilder::loadWeights(int index, const caffepb::LayerParameter& l, Ma
   return Status::ok();
 }
 
-void GraphBuilder::inferProgressively(const Node& node) {
-  std::vector<Shape> in;
-  for (int v : node.inputs) {
-    if (inferred_[v].empty()) return;
-    in.push_back(inferred_[v]);
-  }
-  Node copy = node;  // inference may resolve params; the graph keeps the file's form
-  std::vector<Shape> out(node.outputs.size());
-  try {
-    if (!inferNodeShapes(copy, in, out).isOk()) return;
-  } catch (const std::exception&) {
-    return;  // a best effort here; loadModel reports real shape errors
-  }
-  for (size_t i = 0; i < out.size(); ++i) inferred_[node.outputs[i]] = out[i];
-}
+void GraphBuilder::inferProgressively(const Node& node) { inferShapesSoFar(node, inferred_); }
 
 Status GraphBuilder::addLayer(int index, const caffepb::LayerParameter& l) {
   if (l.name().empty()) return parseError(where(index, l) + "the layer has no name");

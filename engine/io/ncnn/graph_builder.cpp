@@ -1,6 +1,7 @@
 #include "io/ncnn/graph_builder.h"
 
 #include "io/ncnn/unit_variance.h"
+#include "io/progressive_shapes.h"
 
 #include <new>
 #include <stdexcept>
@@ -149,21 +150,7 @@ Status GraphBuilder::loadWeights(const LayerDecl& d, MappedLayer* m) {
   return Status::ok();
 }
 
-void GraphBuilder::inferProgressively(const Node& node) {
-  std::vector<Shape> in;
-  for (int v : node.inputs) {
-    if (inferred_[v].empty()) return;
-    in.push_back(inferred_[v]);
-  }
-  Node copy = node;  // inference may resolve params; the graph keeps the file's form
-  std::vector<Shape> out(node.outputs.size());
-  try {
-    if (!inferNodeShapes(copy, in, out).isOk()) return;
-  } catch (const std::exception&) {
-    return;  // shape inference is a best effort here; loadModel reports real errors
-  }
-  for (size_t i = 0; i < out.size(); ++i) inferred_[node.outputs[i]] = out[i];
-}
+void GraphBuilder::inferProgressively(const Node& node) { inferShapesSoFar(node, inferred_); }
 
 Status GraphBuilder::addLayer(const LayerDecl& d) {
   MappedLayer m;
