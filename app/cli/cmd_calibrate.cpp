@@ -43,6 +43,9 @@ const char* kHelp =
     "                       since the input's range is known and KL clips sparse foregrounds)\n"
     "  --stats FILE         statistics cache (JSON): read when it exists, written otherwise\n"
     "  --max-images N       use at most N images (default: all)\n"
+    "  --passes 2|1         2: ncnn2table's two passes, ranges then histograms (default; kl-ncnn\n"
+    "                       needs it to reproduce ncnn's tables); 1: one pass, histograms re-binned\n"
+    "                       as the range grows (half the work, coarser bins)\n"
     "  --threads N          worker threads (default 1)\n"
     "  --no-winograd-6bit   write 127/T for 3x3 stride-1 convolutions too (ncnn needs 31/T)\n"
     "  --json               machine-readable summary\n";
@@ -78,9 +81,13 @@ Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preproce
   if (!dataset) return dataset.status();
   auto maxImages = args.getInt("max-images", 0, 0, 1 << 30);
   if (!maxImages) return maxImages.status();
+  auto passes = args.getInt("passes", 2, 1, 2);
+  if (!passes) return passes.status();
   CollectOptions co;
   co.threads = threads;
   co.max_images = *maxImages;
+  co.passes = *passes;
+  co.values = StatsValues::QuantizableInputs;  // the table needs these only; half the work on most nets
   auto stats = collectStatistics(graph, *dataset, pre, co, progressLine, diags);
   if (!stats) return stats.status();
   if (!cache.empty()) EQW_RETURN_IF_ERROR(saveStats(*stats, cache));
@@ -91,7 +98,7 @@ Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preproce
 
 int cmdCalibrate(const Argv& argv) {
   auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential"},
-                          {"data", "out", "method", "eq-start", "eq-images", "percentile", "bits", "weight-method", "stats", "max-images", "threads", "size",
+                          {"data", "out", "method", "eq-start", "eq-images", "percentile", "bits", "weight-method", "stats", "max-images", "passes", "threads", "size",
                            "resize-shorter", "mean", "norm", "pixel", "weights", "input-shape"});
   if (!args) return fail("calibrate", args.status().message(), 2);
   if (args->has("help")) {
