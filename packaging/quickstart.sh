@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 checkout (as root) to a result:
-#   packaging/quickstart.sh sample   install deps, build, run FP32 inference on the bundled sample
+#   packaging/quickstart.sh sample   install deps, build, quantize the bundled sample: calibrate it
+#                                    (EasyQuant, INT7 and KL, INT8) and compare FP32 / INT8 / INT7
 #   packaging/quickstart.sh test     install deps, build, run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +15,21 @@ cmake --build --preset default
 
 if [ "$what" = sample ]; then
   sample=samples/fashion-mnist
-  exec build/default/app/cli/eqw run "$sample/model.onnx" --input "$sample/test/labels.txt" \
-    --pixel gray --mean 0 --norm 0.00392156862745098 --classes "$sample/classes.txt"
+  eqw=build/default/app/cli/eqw
+  pre=(--pixel gray --mean 0 --norm 0.00392156862745098)
+  out=build/default/sample
+  mkdir -p "$out"
+  # Calibrate on the sample's 200 calibration images, write ncnn scale tables ...
+  "$eqw" calibrate "$sample/model.onnx" --data "$sample/calib" "${pre[@]}" --method kl \
+    --stats "$out/stats.json" --out "$out/kl_int8.table" | tail -n 1
+  "$eqw" calibrate "$sample/model.onnx" --data "$sample/calib" "${pre[@]}" --method eq --bits 7 --threads 2 \
+    --stats "$out/stats.json" --out "$out/eq_int7.table" | tail -n 1
+  # ... and evaluate them on the 500 labelled test images, FP32 / INT8 / INT7 side by side, with
+  # the layers that lose most.
+  "$eqw" eval "$sample/model.onnx" --data "$sample/test/labels.txt" "${pre[@]}" --table "$out/kl_int8.table" \
+    --precision fp32,int8 --per-layer --worst 3
+  exec "$eqw" eval "$sample/model.onnx" --data "$sample/test/labels.txt" "${pre[@]}" --table "$out/eq_int7.table" \
+    --table-bits 7 --precision fp32,int7 --per-layer --worst 3
 else
   exec ctest --preset default -j2
 fi

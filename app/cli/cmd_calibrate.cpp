@@ -62,7 +62,8 @@ bool progressLine(const std::string& stage, int64_t done, int64_t total) {
   static const bool tty = ::isatty(2) != 0;
   if (tty) std::fprintf(stderr, "\r%-10s %lld/%lld", stage.c_str(), static_cast<long long>(done), static_cast<long long>(total));
   if (done == total && tty) std::fprintf(stderr, "\n");
-  if (done == total && !tty) std::fprintf(stderr, "%s: %lld images\n", stage.c_str(), static_cast<long long>(total));
+  if (done == total && !tty)
+    std::fprintf(stderr, "%s: %lld %s\n", stage.c_str(), static_cast<long long>(total), stage == "easyquant" ? "layers" : "images");
   return true;
 }
 
