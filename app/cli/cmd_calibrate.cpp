@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -98,9 +100,11 @@ Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preproce
 }  // namespace
 
 int cmdCalibrate(const Argv& argv) {
+  std::set<std::string> names = {"data",  "out",       "method",     "eq-start", "eq-images", "percentile", "bits",
+                                   "weight-method", "stats", "max-images", "passes", "threads", "weights", "input-shape"};
+  names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential"},
-                          {"data", "out", "method", "eq-start", "eq-images", "percentile", "bits", "weight-method", "stats", "max-images", "passes", "threads", "size",
-                           "resize-shorter", "mean", "norm", "pixel", "weights", "input-shape"});
+                          names);
   if (!args) return fail("calibrate", args.status().message(), 2);
   if (args->has("help")) {
     std::printf("%s%s%s", kHelp, kPreprocessHelp, kModelOptionsHelp);
@@ -138,11 +142,9 @@ int cmdCalibrate(const Argv& argv) {
   options.weight_method = *wm;
   if (auto m = makeCalibrationMethod(options.method, options.method_options); !m) return fail("calibrate", m.status().message(), 2);
 
-  auto graph = loadModelFromArgs(args->positionals()[0], *args);
+  CanonicalizeReport folded;
+  auto graph = loadCanonicalModel(args->positionals()[0], *args, "calibrate", &folded);
   if (!graph) return fail("calibrate", graph.status().message());
-  if (graph->inputs.size() != 1) return fail("calibrate", "the model has " + std::to_string(graph->inputs.size()) + " inputs; calibrate takes one image input");
-  auto folded = canonicalize(*graph);
-  if (!folded) return fail("calibrate", folded.status().message());
   auto pre = preprocessFromArgs(*args, graph->values[graph->inputs[0]].shape);
   if (!pre) return fail("calibrate", pre.status().message(), 2);
 
@@ -183,13 +185,13 @@ int cmdCalibrate(const Argv& argv) {
                         {"weight_thresholds", l.weight_thresholds.size()}});
     nlohmann::json j = {{"model", graph->name}, {"images", stats->images}, {"method", easyQuant ? "eq" : options.method}, {"bits", *bits},
                         {"granularity", toString(options.weight_granularity)}, {"table", *out},
-                        {"folded_batchnorm", folded->folded_batchnorm + folded->folded_scale},
-                        {"fused_activations", folded->fused_activations}, {"layers", layers}};
+                        {"folded_batchnorm", folded.folded_batchnorm + folded.folded_scale},
+                        {"fused_activations", folded.fused_activations}, {"layers", layers}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
   std::printf("%s: %d BatchNorm/Scale folded into convolutions, %d activations fused\n", args->positionals()[0].c_str(),
-              folded->folded_batchnorm + folded->folded_scale, folded->fused_activations);
+              folded.folded_batchnorm + folded.folded_scale, folded.fused_activations);
   std::printf("statistics: %lld images; method %s, INT%d, %s weights (%s)\n\n", static_cast<long long>(stats->images),
               reported.c_str(), *bits, toString(options.weight_granularity), toString(options.weight_method));
   std::printf("%-40s %12s %12s  %s\n", "layer", "threshold", "scale", "method");

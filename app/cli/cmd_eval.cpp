@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <iterator>
 #include <set>
 #include <unistd.h>
 
@@ -182,7 +183,7 @@ bool progressLine(int64_t done, int64_t total) {
 
 int cmdEval(const Argv& argv) {
   std::set<std::string> options = {"data", "table", "precision", "bits", "worst", "max-images", "threads", "table-bits", "weights", "input-shape"};
-  for (const char* o : kPreprocessOptions) options.insert(o);
+  options.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"json", "help", "per-layer", "no-winograd-6bit"}, options);
   if (!args) return fail("eval", args.status().message(), 2);
   if (args->has("help")) {
@@ -202,11 +203,8 @@ int cmdEval(const Argv& argv) {
   for (const Status& s : {columns.status(), threads.status(), worst.status(), maxImages.status(), tableBits.status()})
     if (!s.isOk()) return fail("eval", s.message(), 2);
 
-  auto graph = loadModelFromArgs(args->positionals()[0], *args);
+  auto graph = loadCanonicalModel(args->positionals()[0], *args, "eval");
   if (!graph) return fail("eval", graph.status().message());
-  if (graph->inputs.size() != 1) return fail("eval", "the model has " + std::to_string(graph->inputs.size()) + " inputs; eval takes models with one image input");
-  auto canon = canonicalize(*graph);
-  if (!canon) return fail("eval", canon.status().message());
   auto pre = preprocessFromArgs(*args, graph->values[graph->inputs[0]].shape);
   if (!pre) return fail("eval", pre.status().message(), 2);
 

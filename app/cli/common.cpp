@@ -71,6 +71,19 @@ std::string shapeText(const Shape& shape) {
 }
 
 
+Result<Graph> loadCanonicalModel(const std::string& path, const Args& args, const std::string& command,
+                                 CanonicalizeReport* report) {
+  auto graph = loadModelFromArgs(path, args);
+  if (!graph) return graph.status();
+  if (graph->inputs.size() != 1)
+    return invalidArgument("the model has " + std::to_string(graph->inputs.size()) + " inputs; " + command +
+                           " takes models with one image input");
+  auto folded = canonicalize(*graph);
+  if (!folded) return folded.status();
+  if (report) *report = *folded;
+  return graph;
+}
+
 const char* kPreprocessHelp =
     "preprocessing (ncnn2table conventions: y = (pixel - mean) * norm):\n"
     "  --size W,H           tensor size (default: the model's input)\n"

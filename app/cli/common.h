@@ -4,6 +4,7 @@
 #include <eqw/data.h>
 #include <eqw/graph.h>
 #include <eqw/io.h>
+#include <eqw/passes.h>
 #include <eqw/status.h>
 
 #include <cstdint>
@@ -23,6 +24,11 @@ std::string humanCount(double value);
 std::string shapeText(const Shape& shape);
 // Parses "1,3,224,224" into a shape.
 Result<Shape> parseShape(const std::string& text);
+
+// loadModelFromArgs for the quantization commands: the model must have one input, and it is
+// canonicalized (BatchNorm folded, activations fused) as ncnn would run it.
+Result<Graph> loadCanonicalModel(const std::string& path, const Args& args, const std::string& command,
+                                 CanonicalizeReport* report = nullptr);
 
 // Options every model-loading command accepts, for --help texts.
 extern const char* kModelOptionsHelp;
