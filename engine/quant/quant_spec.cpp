@@ -35,6 +35,10 @@ int weightBits(Precision p) {
   return 0;
 }
 
+int effectiveWeightBits(const LayerQuant& lq) {
+  return lq.weight_bits > 0 && lq.precision != Precision::Fp32 ? lq.weight_bits : weightBits(lq.precision);
+}
+
 int activationBits(Precision p) {
   if (p == Precision::Int8) return 8;
   if (p == Precision::Int7) return 7;
@@ -96,6 +100,11 @@ Status validateSpec(const Graph& graph, const QuantSpec& spec) {
       return Status(StatusCode::InvalidArgument,
                     "quantization spec: layer '" + l.layer + "' (" + toString(node.kind) + ") cannot be quantized");
     if (l.precision == Precision::Fp32) continue;
+    if (l.weight_bits != 0 && (l.weight_bits < 2 || l.weight_bits > weightBits(l.precision)))
+      return Status(StatusCode::InvalidArgument, "quantization spec: layer '" + l.layer + "': weight width " +
+                                                     std::to_string(l.weight_bits) + " bits must be 2.." +
+                                                     std::to_string(weightBits(l.precision)) + " for " +
+                                                     toString(l.precision));
     if (activationBits(l.precision) > 0 && !goodThreshold(l.input.value))
       return Status(StatusCode::InvalidArgument,
                     "quantization spec: layer '" + l.layer + "': input threshold " + str(l.input.value) + " must be finite and > 0");

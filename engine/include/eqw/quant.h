@@ -45,8 +45,15 @@ struct LayerQuant {
   Threshold input;                                 // the input activation (the layer's first input)
   std::vector<float> weight_thresholds;            // one per output channel, per group, or one
   std::string weight_method;
+  // Weight grid width when it differs from the precision's (0: weightBits(precision)). ncnn's
+  // int8 Winograd F(4,3) runs 3x3 stride-1 convolutions with 6-bit weights (scale 31 / T), so a
+  // spec for an ncnn target marks those layers 6 to evaluate what ncnn will run.
+  int weight_bits = 0;
   bool operator==(const LayerQuant&) const = default;
 };
+
+// The weight grid width a layer is quantized with: weight_bits when set, else weightBits(precision).
+int effectiveWeightBits(const LayerQuant& lq);
 
 struct QuantSpec {
   std::vector<LayerQuant> layers;  // quantizable layers in graph order

@@ -70,6 +70,18 @@ TEST(QuantSpec, ValidateOnTheSample) {
   s = validateSpec(*g, notQuantizable);
   EXPECT_NE(s.message().find("cannot be quantized"), std::string::npos) << s.message();
 
+  // A narrower weight grid (ncnn's 6-bit Winograd weights) is valid; a wider one than the
+  // precision's is not.
+  QuantSpec narrow = spec;
+  narrow.layers[0].weight_bits = 6;
+  EXPECT_TRUE(validateSpec(*g, narrow).isOk());
+  EXPECT_EQ(effectiveWeightBits(narrow.layers[0]), 6);
+  EXPECT_EQ(effectiveWeightBits(narrow.layers[1]), 8);
+  narrow.layers[0].precision = Precision::Int7;
+  narrow.layers[0].weight_bits = 8;
+  s = validateSpec(*g, narrow);
+  EXPECT_NE(s.message().find("weight width 8 bits must be 2..7 for int7"), std::string::npos) << s.message();
+
   EXPECT_EQ(spec.find(spec.layers[2].layer), &spec.layers[2]);
   EXPECT_EQ(spec.find("nope"), nullptr);
 }
