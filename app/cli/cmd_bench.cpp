@@ -1,6 +1,7 @@
 // eqw bench: latency of a model (median of timed runs), GMAC/s and share of the measured peak;
 // eqw bench --peak: the per-core arithmetic peaks themselves.
 #include <eqw/bench.h>
+#include <eqw/calib.h>
 #include <eqw/cpu.h>
 #include <eqw/peak.h>
 
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <set>
 
 #include "args.h"
 #include "commands.h"
@@ -19,10 +21,13 @@ namespace {
 
 const char* kHelp =
     "usage: eqw bench MODEL [options]\n"
-    "       eqw bench --peak [--isa LEVEL]\n\n"
+    "       eqw bench --peak [--isa LEVEL]\n"
+    "       eqw bench MODEL --stats --data DIR|LIST [preprocessing] [--passes 1|2] [--max-images N]\n\n"
     "Times whole FP32 inferences of MODEL on a random input and reports the median latency, the\n"
     "throughput in GMAC/s (direct-convolution MACs) and its share of the FP32 FMA peak measured on\n"
-    "this CPU (per core times threads). --peak measures and prints the peaks.\n\n"
+    "this CPU (per core times threads). --peak measures and prints the peaks. --stats times\n"
+    "calibration statistics: every image (decoded once, up to --max-images, default 50) is run\n"
+    "plainly and with the statistics observers of `eqw calibrate`, and the overhead is printed.\n\n"
     "options:\n"
     "  --threads N          worker threads (default 1)\n"
     "  --loops N            timed runs (default 20)\n"
@@ -30,7 +35,8 @@ const char* kHelp =
     "  --isa LEVEL          cap: auto|avx512vnni|avx512|avxvnni|avx2|sse41|scalar (default auto)\n"
     "  --reference          scalar reference kernels (slow; for comparison)\n"
     "  --per-layer          also time every layer; prints the slowest first\n"
-    "  --json               machine-readable output\n";
+    "  --json               machine-readable output\n"
+    "  --passes 1|2         with --stats: one pass, or ncnn2table's two (default 1)\n";
 
 Result<Isa> isaFromArgs(const Args& args) {
   std::string text = args.get("isa", "auto");
@@ -67,18 +73,60 @@ int runPeak(const Args& args) {
   return 0;
 }
 
+// --stats: the overhead of collecting calibration statistics over plain inference.
+int runStats(const Args& args) {
+  if (!args.get("data")) return fail("bench", "--stats needs --data DIR|LIST", 2);
+  auto threads = args.getInt("threads", 1, 1, 1024);
+  auto passes = args.getInt("passes", 1, 1, 2);
+  auto maxImages = args.getInt("max-images", 50, 1, 1 << 30);
+  for (const Status& s : {threads.status(), passes.status(), maxImages.status()})
+    if (!s.isOk()) return fail("bench", s.message(), 2);
+  auto graph = loadCanonicalModel(args.positionals()[0], args, "bench");
+  if (!graph) return fail("bench", graph.status().message());
+  auto pre = preprocessFromArgs(args, graph->values[graph->inputs[0]].shape);
+  if (!pre) return fail("bench", pre.status().message(), 2);
+  auto dataset = openDataset(*args.get("data"));
+  if (!dataset) return fail("bench", dataset.status().message());
+  CollectOptions co;
+  co.threads = *threads;
+  co.passes = *passes;
+  co.max_images = *maxImages;
+  co.values = StatsValues::QuantizableInputs;  // what `eqw calibrate` observes
+  Diagnostics diags;
+  auto r = benchmarkStatistics(*graph, *dataset, *pre, co, diags);
+  for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
+  if (!r) return fail("bench", r.status().message());
+  if (args.has("json")) {
+    nlohmann::json j = {{"model", graph->name}, {"images", r->images}, {"passes", r->passes}, {"threads", *threads},
+                        {"kernels", r->kernels}, {"plain_ms", r->plain_ms}, {"stats_ms", r->stats_ms},
+                        {"plain_median_ms", r->plain_median_ms}, {"stats_median_ms", r->stats_median_ms},
+                        {"overhead", r->overhead()}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("model %s: statistics over %lld images, %d pass%s, %d thread%s, %s loops\n", graph->name.c_str(),
+              static_cast<long long>(r->images), r->passes, r->passes == 1 ? "" : "es", *threads, *threads == 1 ? "" : "s",
+              r->kernels.c_str());
+  std::printf("plain inference:   %9.1f ms (median %.3f ms per image)\n", r->plain_ms, r->plain_median_ms);
+  std::printf("with statistics:   %9.1f ms (median %.3f ms per image)\n", r->stats_ms, r->stats_median_ms);
+  std::printf("overhead:          %+8.1f %%\n", 100.0 * r->overhead());
+  return 0;
+}
+
 }  // namespace
 
 int cmdBench(const Argv& argv) {
-  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help"},
-                          {"threads", "loops", "warmup", "isa", "weights", "input-shape"});
+  std::set<std::string> names = {"threads", "loops", "warmup", "isa", "weights", "input-shape", "data", "passes", "max-images"};
+  names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
+  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats"}, names);
   if (!args) return fail("bench", args.status().message(), 2);
   if (args->has("help")) {
-    std::printf("%s%s", kHelp, kModelOptionsHelp);
+    std::printf("%s%s%s", kHelp, kModelOptionsHelp, kPreprocessHelp);
     return 0;
   }
   if (args->has("peak")) return runPeak(*args);
   if (args->positionals().size() != 1) return fail("bench", "expected one MODEL argument or --peak (see --help)", 2);
+  if (args->has("stats")) return runStats(*args);
 
   BenchOptions options;
   auto threads = args->getInt("threads", 1, 1, 1024);

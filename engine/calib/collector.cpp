@@ -1,10 +1,14 @@
 // Two passes over the calibration set with the FP32 executor, as ncnn2table does: ranges first,
 // then histograms over the final absmax. Nothing per image is kept, so memory does not grow.
 #include <eqw/calib.h>
+#include <eqw/bench.h>
 #include <eqw/runtime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <new>
+
+#include "calib/stats_kernels.h"
 
 namespace eqw {
 namespace {
@@ -144,6 +148,76 @@ Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, c
   } catch (const std::bad_alloc&) {
     return internalError("out of memory while collecting statistics for '" + graph.name + "'");
   }
+}
+
+namespace {
+
+double msSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+Result<StatsBenchResult> benchmarkStatistics(const Graph& graph, const Dataset& dataset, const Preprocess& preprocess,
+                                             const CollectOptions& options, Diagnostics& diagnostics) {
+  if (graph.inputs.size() != 1) return unsupported("model '" + graph.name + "' does not take exactly one input");
+  if (options.passes != 1 && options.passes != 2)
+    return invalidArgument("statistics collection takes 1 or 2 passes, not " + std::to_string(options.passes));
+  const int64_t limit = options.max_images > 0 ? options.max_images : 50;
+  std::vector<Tensor> inputs;
+  Status s = forEachSample(dataset, preprocess, [&](size_t, const Sample&, const Tensor& input) {
+    inputs.push_back(input.clone());
+    return static_cast<int64_t>(inputs.size()) < limit;
+  }, diagnostics);
+  if (!s.isOk() && s.code() != StatusCode::Cancelled) return s;
+  if (inputs.empty()) return invalidArgument("no image of '" + dataset.source + "' could be loaded");
+
+  ExecutorOptions eo;
+  eo.threads = options.threads;
+  auto exec = Executor::create(graph, eo);
+  if (!exec) return exec.status();
+  const CalibProgress none;
+  Collector c{graph, dataset, preprocess, options, none, diagnostics, selectValues(graph, options.values), {}, 0, 0};
+  c.stats.resize(graph.values.size());
+
+  auto timed = [&](const Tensor& input, Pass* pass) -> Result<double> {
+    NodeObserver observer;
+    if (pass)
+      observer = [&, pass](int node, const std::vector<const Tensor*>& outs) {
+        const Node& n = graph.nodes[node];
+        for (size_t i = 0; i < outs.size() && i < n.outputs.size(); ++i) c.observe(*pass, n.outputs[i], *outs[i]);
+      };
+    const auto t0 = std::chrono::steady_clock::now();
+    if (pass) c.observe(*pass, graph.inputs[0], input);
+    EQW_RETURN_IF_ERROR((*exec)->run({input}, observer));
+    return msSince(t0);
+  };
+
+  EQW_RETURN_IF_ERROR(timed(inputs[0], nullptr).status());  // warm-up: buffers, caches, TBB
+  StatsBenchResult r;
+  r.images = static_cast<int64_t>(inputs.size());
+  r.passes = options.passes;
+  r.kernels = calib::statsKernels().name;
+  std::vector<double> plain, stats(inputs.size(), 0.0);
+  Pass first = options.passes == 1 ? Pass::OnePass : Pass::Range, second = Pass::Histogram;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto p = timed(inputs[i], nullptr);
+    auto q = timed(inputs[i], &first);
+    if (!p) return p.status();
+    if (!q) return q.status();
+    plain.push_back(*p);
+    stats[i] += *q;
+  }
+  if (options.passes == 2)
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      auto q = timed(inputs[i], &second);
+      if (!q) return q.status();
+      stats[i] += *q;
+    }
+  for (size_t i = 0; i < inputs.size(); ++i) r.plain_ms += plain[i], r.stats_ms += stats[i];
+  r.plain_median_ms = median(plain);
+  r.stats_median_ms = median(stats);
+  return r;
 }
 
 }  // namespace eqw

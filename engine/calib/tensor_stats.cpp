@@ -1,5 +1,7 @@
 #include <eqw/calib.h>
 
+#include "calib/stats_kernels.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -17,68 +19,42 @@ size_t TensorStats::bytes() const {
 
 namespace {
 
-// Lane-wise reductions the compiler can vectorise (plain std::min / std::max over one scalar
-// accumulator it cannot reorder).
-constexpr int kLanes = 16;
+using calib::kWayCounters;
+using calib::RangeAcc;
 
-struct Range {
-  float lo, hi, absmax;
-  int64_t zeros;
+// The histogram's scratch: uint32 counters per bin (and the zero slots), added into the uint64
+// bins after every kernel call — only up to the highest bin the call touched.
+struct Ways {
+  std::vector<uint32_t> counters = std::vector<uint32_t>(kWayCounters, 0u);
+  int top = -1;  // no bin above it holds counts
+
+  void flushInto(std::vector<uint64_t>& histogram) {
+    for (int b = 0; b <= top; ++b) histogram[b] += counters[b];
+    std::fill(counters.begin(), counters.begin() + (top + 1), 0u);
+    std::fill(counters.begin() + kHistogramBins, counters.end(), 0u);  // the zero slots
+    top = -1;
+  }
 };
 
-Range scanRange(const float* data, int64_t n) {
-  float lo[kLanes], hi[kLanes], am[kLanes];
-  int32_t zeros[kLanes] = {};
-  for (int l = 0; l < kLanes; ++l) lo[l] = hi[l] = data[0], am[l] = 0.f;
-  int64_t zeroTotal = 0;
-  int64_t i = 0;
-  // Blocks bounded so the int32 lane counters cannot overflow.
-  while (n - i >= kLanes) {
-    const int64_t blockEnd = i + std::min<int64_t>((n - i) / kLanes, 1 << 26) * kLanes;
-    for (; i < blockEnd; i += kLanes)
-      for (int l = 0; l < kLanes; ++l) {
-        const float v = data[i + l];
-        lo[l] = v < lo[l] ? v : lo[l];
-        hi[l] = v > hi[l] ? v : hi[l];
-        const float a = std::fabs(v);
-        am[l] = a > am[l] ? a : am[l];
-        zeros[l] += v == 0.f;
-      }
-    for (int l = 0; l < kLanes; ++l) zeroTotal += zeros[l], zeros[l] = 0;
-  }
-  Range r{lo[0], hi[0], am[0], zeroTotal};
-  for (int l = 1; l < kLanes; ++l) {
-    r.lo = std::min(r.lo, lo[l]);
-    r.hi = std::max(r.hi, hi[l]);
-    r.absmax = std::max(r.absmax, am[l]);
-  }
-  for (; i < n; ++i) {
-    const float v = data[i];
-    r.lo = std::min(r.lo, v);
-    r.hi = std::max(r.hi, v);
-    r.absmax = std::max(r.absmax, std::fabs(v));
-    r.zeros += v == 0.f;
-  }
+Ways& scratch() {
+  thread_local Ways ways;
+  return ways;
+}
+
+constexpr int64_t kSmallTensor = 4096;
+
+RangeAcc startRange(const float* data) { return RangeAcc{data[0], data[0], 0.f, 0}; }
+
+RangeAcc scanRange(const float* data, int64_t n) {
+  const calib::StatsKernels& k = calib::statsKernels();
+  RangeAcc r = startRange(data);
+  for (int64_t i = 0; i < n; i += calib::kMaxKernelElements)
+    k.scanRange(data + i, std::min(n - i, calib::kMaxKernelElements), &r);
   return r;
 }
 
-// Exact zeros are counted into kZeroSlots extra slots past the histogram (then dropped): spread over
-// several slots so that runs of zeros (ReLU outputs) do not chain increments of one counter.
-constexpr int kZeroSlots = 8;
-
-// ncnn2table's bin rule in its float arithmetic: min(int(|v| / absmax * 2048), 2047); NaN and
-// values above absmax land in the last bin; an exact zero goes to a zero slot.
-inline int binOf(float v, float absmax, int lane) {
-  const float r = std::fabs(v) / absmax * kHistogramBins;
-  const int index = r < static_cast<float>(kHistogramBins) ? static_cast<int>(r) : kHistogramBins - 1;
-  return v == 0.f ? kHistogramBins + (lane & (kZeroSlots - 1)) : index;
-}
-
-}  // namespace
-
-void accumulateRange(TensorStats& stats, const float* data, int64_t n) {
-  if (n <= 0) return;
-  const Range r = scanRange(data, n);
+// Folds one sample's range into the stats.
+void addSample(TensorStats& stats, const RangeAcc& r, int64_t n) {
   const bool first = stats.samples == 0;
   stats.min = first ? r.lo : std::min(stats.min, r.lo);
   stats.max = first ? r.hi : std::max(stats.max, r.hi);
@@ -90,36 +66,26 @@ void accumulateRange(TensorStats& stats, const float* data, int64_t n) {
   stats.samples += 1;
 }
 
-// Indices are computed a block at a time (a fixed-length loop the compiler vectorises; the division
-// stays, so the bins are bit-exact with ncnn2table's) and counted without branches into a local
-// histogram whose extra slots take the exact zeros.
-namespace {
+void ensureHistogram(TensorStats& stats) {
+  if (stats.histogram.size() != static_cast<size_t>(kHistogramBins)) stats.histogram.assign(kHistogramBins, 0);
+}
 
-void binInto(TensorStats& stats, float absmax, const float* data, int64_t n) {
-  if (!(absmax > 0.f) || n <= 0) return;  // nothing but zeros (or no range yet): no bin to fill
-  if (n < kHistogramBins) {  // small tensors (logits): not worth the local histogram's flush
+// ncnn2table's bins over [0, divisor]: min(int(|v| / divisor * 2048), 2047), zeros left out.
+void binInto(TensorStats& stats, float divisor, const float* data, int64_t n) {
+  if (!(divisor > 0.f) || n <= 0) return;  // nothing but zeros (or no range yet): no bin to fill
+  if (n < kSmallTensor) {  // logits and the like: not worth the ways' flush
     for (int64_t i = 0; i < n; ++i) {
-      const int b = binOf(data[i], absmax, 0);
-      if (b < kHistogramBins) stats.histogram[b] += 1;
+      const float r = std::fabs(data[i]) / divisor * kHistogramBins;
+      if (data[i] != 0.f) stats.histogram[r < static_cast<float>(kHistogramBins) ? static_cast<int>(r) : kHistogramBins - 1] += 1;
     }
     return;
   }
-  constexpr int kBlock = 256;
-  constexpr int64_t kFlushEvery = int64_t{1} << 30;  // keeps the uint32 counters from overflowing
-  int32_t index[kBlock];
-  uint32_t local[kHistogramBins + kZeroSlots] = {};
-  auto flush = [&] {
-    for (int b = 0; b < kHistogramBins; ++b) stats.histogram[b] += local[b];
-    std::fill(local, local + kHistogramBins + kZeroSlots, 0u);
-  };
-  int64_t i = 0;
-  for (; i + kBlock <= n; i += kBlock) {
-    for (int k = 0; k < kBlock; ++k) index[k] = binOf(data[i + k], absmax, k);
-    for (int k = 0; k < kBlock; ++k) local[index[k]] += 1;
-    if (i % kFlushEvery == kFlushEvery - kBlock) flush();
+  const calib::StatsKernels& k = calib::statsKernels();
+  Ways& ways = scratch();
+  for (int64_t i = 0; i < n; i += calib::kMaxKernelElements) {
+    k.binDivide(data + i, std::min(n - i, calib::kMaxKernelElements), divisor, ways.counters.data(), &ways.top);
+    ways.flushInto(stats.histogram);
   }
-  for (; i < n; ++i) local[binOf(data[i], absmax, static_cast<int>(i))] += 1;
-  flush();
 }
 
 // Widens the histogram's range by 2^k until it exceeds absmax, merging 2^k bins into one. The
@@ -142,24 +108,57 @@ void widenRange(TensorStats& stats, float absmax) {
 
 }  // namespace
 
+void accumulateRange(TensorStats& stats, const float* data, int64_t n) {
+  if (n <= 0) return;
+  addSample(stats, scanRange(data, n), n);
+}
+
 void accumulateHistogram(TensorStats& stats, const float* data, int64_t n) {
-  if (stats.histogram.size() != static_cast<size_t>(kHistogramBins)) stats.histogram.assign(kHistogramBins, 0);
+  ensureHistogram(stats);
   stats.hist_range = stats.absmax;
   binInto(stats, stats.absmax, data, n);
 }
 
+// One read of the data per sample once a range exists: the kernel bins over the current
+// power-of-two range and stops at a chunk that exceeds it; the range is widened (bins merged, which
+// is exact) and the scan resumes there. Before any non-zero value the first such sample sets the
+// range from its absmax (two reads, once), as do small tensors. After an infinite value only ranges are kept.
 void accumulateOnePass(TensorStats& stats, const float* data, int64_t n) {
   if (n <= 0) return;
-  if (stats.histogram.size() != static_cast<size_t>(kHistogramBins)) stats.histogram.assign(kHistogramBins, 0);
-  accumulateRange(stats, data, n);
-  if (!(stats.absmax > 0.f) || !std::isfinite(stats.absmax)) return;  // only zeros so far
-  if (stats.hist_range <= 0.f) {
-    int exponent = 0;
-    std::frexp(stats.absmax, &exponent);  // absmax = m * 2^exponent, m in [0.5, 1)
-    stats.hist_range = std::ldexp(1.f, exponent);
+  ensureHistogram(stats);
+  if (!(stats.hist_range > 0.f) || !std::isfinite(stats.absmax) || n < kSmallTensor) {
+    accumulateRange(stats, data, n);
+    if (!(stats.absmax > 0.f) || !std::isfinite(stats.absmax)) return;  // only zeros so far, or inf
+    if (!(stats.hist_range > 0.f)) {
+      int exponent = 0;
+      std::frexp(stats.absmax, &exponent);  // absmax = m * 2^exponent, m in [0.5, 1)
+      stats.hist_range = std::ldexp(1.f, exponent);
+    }
+    widenRange(stats, stats.absmax);
+    binInto(stats, stats.hist_range, data, n);
+    return;
   }
-  widenRange(stats, stats.absmax);
-  binInto(stats, stats.hist_range, data, n);
+  const calib::StatsKernels& k = calib::statsKernels();
+  Ways& ways = scratch();
+  RangeAcc r = startRange(data);
+  int64_t i = 0;
+  while (i < n) {
+    const int64_t len = std::min(n - i, calib::kMaxKernelElements);
+    const int64_t used = k.scanBinPow2(data + i, len, stats.hist_range, ways.counters.data(), &r, &ways.top);
+    ways.flushInto(stats.histogram);
+    i += used;
+    if (used == len) continue;
+    if (!std::isfinite(r.absmax)) {  // an infinite value: the histogram stops here, ranges go on
+      const RangeAcc rest = scanRange(data + i, n - i);
+      r.lo = std::min(r.lo, rest.lo);
+      r.hi = std::max(r.hi, rest.hi);
+      r.absmax = std::max(r.absmax, rest.absmax);
+      r.zeros += rest.zeros;
+      break;
+    }
+    widenRange(stats, r.absmax);
+  }
+  addSample(stats, r, n);
 }
 
 TensorStats computeStats(const float* data, int64_t n) {

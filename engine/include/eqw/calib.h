@@ -109,6 +109,23 @@ Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, c
                                    const CollectOptions& options, const CalibProgress& progress,
                                    Diagnostics& diagnostics);
 
+// The cost of statistics collection over plain inference (`eqw bench --stats`). The images are
+// decoded once, up front; then every image is run plainly and with the statistics observers,
+// alternately, so that both see the same machine state; decoding is timed by neither.
+struct StatsBenchResult {
+  int64_t images = 0;
+  int passes = 1;                      // CollectOptions::passes
+  std::string kernels;                 // statistics loops used ("avx512", "avx2", "generic")
+  double plain_ms = 0.0;               // total of the plain runs
+  double stats_ms = 0.0;               // total of the observed runs (both passes for 2)
+  double plain_median_ms = 0.0;        // per image
+  double stats_median_ms = 0.0;        // per image (both passes together for 2)
+  double overhead() const { return plain_ms > 0 ? stats_ms / plain_ms - 1.0 : 0.0; }
+};
+// Uses options.threads, values, passes and max_images (0: at most 50 images).
+Result<StatsBenchResult> benchmarkStatistics(const Graph& graph, const Dataset& dataset, const Preprocess& preprocess,
+                                             const CollectOptions& options, Diagnostics& diagnostics);
+
 // JSON round trip (for the project file's cache). Floats are written so that they read back
 // bit-identical. statsFromJson errors are ParseError naming the field.
 std::string statsToJson(const StatsSet& stats);

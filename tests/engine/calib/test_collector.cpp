@@ -260,5 +260,35 @@ TEST(Collector, PreprocessingThatDoesNotFitTheInput) {
   EXPECT_NE(stats.status().message().find("[1, 1, 28, 32]"), std::string::npos) << stats.status().message();
 }
 
+// The statistics benchmark times real runs of both kinds, for one and two passes, and refuses bad
+// options and an empty dataset with the usual errors.
+TEST(Collector, BenchmarkTimesPlainAndObservedRuns) {
+  LOAD_SAMPLE_OR_SKIP(s);
+  CollectOptions o;
+  o.max_images = 6;
+  o.passes = 1;
+  Diagnostics diags;
+  auto r = benchmarkStatistics(s.graph, s.calib, s.pre, o, diags);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ(r->images, 6);
+  EXPECT_EQ(r->passes, 1);
+  EXPECT_GT(r->plain_ms, 0.0);
+  EXPECT_GT(r->stats_ms, 0.0);
+  EXPECT_GT(r->plain_median_ms, 0.0);
+  EXPECT_FALSE(r->kernels.empty());
+  o.passes = 2;
+  auto two = benchmarkStatistics(s.graph, s.calib, s.pre, o, diags);
+  ASSERT_TRUE(two.isOk()) << two.status().toString();
+  EXPECT_EQ(two->passes, 2);
+  o.passes = 3;
+  EXPECT_FALSE(benchmarkStatistics(s.graph, s.calib, s.pre, o, diags).isOk());
+  Dataset empty;
+  empty.source = "nothing";
+  o.passes = 1;
+  auto none = benchmarkStatistics(s.graph, empty, s.pre, o, diags);
+  ASSERT_FALSE(none.isOk());
+  EXPECT_NE(none.status().message().find("nothing"), std::string::npos) << none.status().message();
+}
+
 }  // namespace
 }  // namespace eqw

@@ -1,0 +1,47 @@
+// The inner loops of statistics collection (range, zeros and the 2048-bin |x| histogram), one
+// table per instruction-set level, chosen from activeIsa() like the fast kernels. Every level
+// computes the same bits: the same float operations in the same order per element, only wider.
+#pragma once
+
+#include <eqw/calib.h>
+#include <eqw/cpu.h>
+
+#include <cstdint>
+
+namespace eqw::calib {
+
+// Exact zeros are counted into extra slots past the bins (then dropped): spread over several
+// slots so that runs of zeros (ReLU outputs) do not chain increments of one counter.
+constexpr int kZeroSlots = 8;
+// Counters of the bins and the zero slots, uint32 (flushed into the uint64 bins after each call).
+constexpr int kWayCounters = kHistogramBins + kZeroSlots;
+// Elements one call may add to the uint32 way counters before they are flushed.
+constexpr int64_t kMaxKernelElements = int64_t{1} << 30;
+
+// Range of one sample. Callers start with lo = hi = data[0], absmax = 0, zeros = 0.
+struct RangeAcc {
+  float lo, hi, absmax;
+  int64_t zeros;
+};
+
+struct StatsKernels {
+  const char* name;  // "avx512", "avx2", "generic"
+  // Adds n (<= kMaxKernelElements) elements to acc: min, max, max |x| (NaN never enters), zeros.
+  void (*scanRange)(const float* data, int64_t n, RangeAcc* acc);
+  // Bins n elements into ways[kWayCounters] by ncnn2table's rule in its float arithmetic:
+  // min(int(|x| / divisor * 2048), 2047); NaN and values above divisor go to the last bin, exact
+  // zeros to the zero slots. Raises *top to the highest bin counted (so a flush reads only up to it).
+  void (*binDivide)(const float* data, int64_t n, float divisor, uint32_t* ways, int* top);
+  // One pass doing both over a power-of-two range (|x| / range is exact): adds to acc and bins
+  // into ways, chunk by chunk, and stops before the first chunk holding |x| >= range (inf
+  // included) so the caller can widen the range; returns the elements consumed (n when none).
+  // Raises *top like binDivide.
+  int64_t (*scanBinPow2)(const float* data, int64_t n, float range, uint32_t* ways, RangeAcc* acc, int* top);
+};
+
+// The table for the strongest level activeIsa() allows (generic when no SIMD build exists).
+const StatsKernels& statsKernels();
+// A specific table, or null when this build or CPU lacks it (tests compare levels).
+const StatsKernels* statsKernels(Isa isa);
+
+}  // namespace eqw::calib
