@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "kernels/fast.h"
+#include "kernels/int8/q8_kernels.h"
 #include "kernels/reference/ref_kernel.h"
 
 namespace eqw::kernels {
@@ -75,7 +76,8 @@ namespace {
 
 Result<KernelPtr> referenceForResolved(const Node& resolved, const std::vector<Shape>& inShapes, const std::vector<Shape>& outShapes) {
   try {
-    Result<KernelPtr> k = makeByKind(resolved, inShapes, outShapes);
+    Result<KernelPtr> k = resolved.quant.active() ? q8::makeQ8Reference(resolved, inShapes, outShapes)
+                                                  : makeByKind(resolved, inShapes, outShapes);
     if (k && !*k) return internalError(ref::nodeLabel(resolved) + ": reference kernel factory returned nothing");
     return k;
   } catch (const std::bad_alloc&) {
@@ -99,7 +101,7 @@ Result<KernelPtr> makeReferenceKernel(const Node& node, const std::vector<Shape>
 Result<KernelPtr> makeKernel(const Node& node, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa) {
   Result<Node> resolved = resolveNode(node, in, out);
   if (!resolved) return resolved.status();
-  auto fast = makeFastKernelResolved(*resolved, in, out, isa);
+  auto fast = resolved->quant.active() ? q8::makeQ8Fast(*resolved, in, out, isa) : makeFastKernelResolved(*resolved, in, out, isa);
   if (!fast) return fast.status();
   if (*fast) return std::move(fast.value());
   return referenceForResolved(*resolved, in, out);

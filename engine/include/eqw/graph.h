@@ -26,6 +26,20 @@ struct ImportedQuant {
   float output_scale = 0.f;      // requantize scale when the file fuses it (> 0 only then)
 };
 
+// How the integer executor runs a node (set by integerGraph(), eqw/integer.h): bits > 0 means
+// the input is quantized to a symmetric `bits`-bit grid (round half away from zero, clamp), the
+// weights are integers on their own grid, products accumulate in int32, and the output is
+// dequantized in float: y = act(acc * (1 / (input_scale * weight_scales[o])) + bias[o]).
+struct NodeQuant {
+  int bits = 0;                      // 8 or 7; 0: the node runs in float
+  bool unsigned_input = false;       // input on [0, 2^bits - 1]
+  float input_scale = 0.f;           // qmax / threshold
+  int weight_qmax = 0;               // largest weight integer (127, 63, 31 ...)
+  std::vector<float> weight_scales;  // one per output channel
+  bool active() const { return bits > 0; }
+  bool operator==(const NodeQuant&) const = default;
+};
+
 struct Node {
   std::string name;              // layer name in the source file
   std::string source_type;       // op type as the source file spells it ("Convolution", "Conv")
@@ -35,6 +49,7 @@ struct Node {
   std::vector<int> outputs;      // value ids
   std::vector<Tensor> weights;   // constant inputs, in the order the op's params document
   ImportedQuant imported_quant;
+  NodeQuant quant;
 
   template <typename P> P& p() { return std::get<P>(params); }
   template <typename P> const P& p() const { return std::get<P>(params); }

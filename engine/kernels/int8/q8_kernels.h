@@ -1,0 +1,34 @@
+// Integer kernels for nodes the integer executor quantizes (Node::quant active): the scalar
+// reference and the packed-GEMM convolution with per-ISA tiles.
+#pragma once
+
+#include "kernels/int8/q8_layer.h"
+#include "kernels/kernel.h"
+
+namespace eqw::kernels::q8 {
+
+// The GEMM tile: kTileRows output channels x kTilePixels pixels, int32, from a weight panel
+// [kGroups][kTileRows][4] int8 and an input panel [kGroups][kTilePixels][4] uint8 (the input
+// shifted by +128 when signed, so that vpdpbusd's unsigned operand can carry it; the caller
+// subtracts 128 * sum(w) per channel). c is [kTileRows][kTilePixels], overwritten.
+constexpr int kTileRows = 12;
+constexpr int kTilePixels = 32;
+using Q8GemmTileFn = void (*)(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+
+// The portable tile (the same sums in plain loops), and the strongest tile `isa` allows for a
+// layer: INT8 needs a VNNI level; AVX2's vpmaddubsw (u8 x s8 pairs summed into int16) is exact
+// only when a pair cannot saturate: inputs of at most 7 bits (+128 shift: <= 191) and weights of
+// at most +-63, 2 * 191 * 63 < 32767 — EasyQuant's INT7. fn is null when none fits.
+void q8GemmTileScalar(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+struct Q8Tile {
+  Q8GemmTileFn fn = nullptr;
+  const char* isa = "";  // "avx512vnni", "avxvnni", "avx2"
+};
+Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax);
+
+// Kernels for a resolved node with node.quant active. The fast one is null (not an error) when
+// the ISA has no integer tile or the layer has a shape it does not cover (grouped convolution).
+Result<KernelPtr> makeQ8Reference(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out);
+Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa);
+
+}  // namespace eqw::kernels::q8

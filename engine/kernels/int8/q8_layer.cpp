@@ -1,0 +1,78 @@
+#include "kernels/int8/q8_layer.h"
+
+#include <string>
+
+namespace eqw::kernels::q8 {
+
+namespace {
+
+std::string label(const Node& n) { return "node '" + n.name + "' (" + toString(n.kind) + ")"; }
+
+bool goodScale(float s) { return std::isfinite(s) && s > 0.f; }
+
+}  // namespace
+
+Result<Q8Layer> prepareLayer(const Node& node, const Shape& in, const Shape& out) {
+  const NodeQuant& q = node.quant;
+  Q8Layer l;
+  if (node.kind != OpKind::Convolution && node.kind != OpKind::InnerProduct)
+    return unsupported(label(node) + ": only Convolution and InnerProduct run in integers");
+  if (q.bits != 8 && q.bits != 7) return invalidArgument(label(node) + ": integer width " + std::to_string(q.bits) + " (8 or 7)");
+  if (!goodScale(q.input_scale))
+    return invalidArgument(label(node) + ": input scale " + std::to_string(q.input_scale) + " must be finite and > 0");
+  if (q.weight_qmax < 1 || q.weight_qmax > 127)
+    return invalidArgument(label(node) + ": weight qmax " + std::to_string(q.weight_qmax) + " (1..127)");
+  if (node.weights.empty()) return invalidArgument(label(node) + ": no weights");
+  l.conv = node.kind == OpKind::Convolution;
+  l.bits = q.bits;
+  l.in_scale = q.input_scale;
+  const float qmaxIn = q.unsigned_input ? static_cast<float>((1 << q.bits) - 1) : static_cast<float>((1 << (q.bits - 1)) - 1);
+  l.in_lo = q.unsigned_input ? 0.f : -qmaxIn;
+  l.in_hi = qmaxIn;
+  bool hasBias = false;
+  if (l.conv) {
+    l.p = node.p<ConvParams>();
+    if (in.size() != 4 || out.size() != 4) return shapeError(label(node) + ": integer convolution needs 4-D tensors");
+    l.c = in[1], l.h = in[2], l.w = in[3];
+    l.oc = out[1], l.oh = out[2], l.ow = out[3];
+    l.k = (l.c / l.p.group) * l.p.kernel_h * l.p.kernel_w;
+    l.act = l.p.act;
+    hasBias = l.p.bias;
+    l.pad_q = quantize(l.p.pad_value, l.in_scale, l.in_lo, l.in_hi);
+  } else {
+    const auto& ip = node.p<InnerProductParams>();
+    l.oc = ip.num_output;
+    l.c = l.oc > 0 ? node.weights[0].numel() / l.oc : 0;
+    l.k = l.c;
+    l.act = ip.act;
+    hasBias = ip.bias;
+  }
+  if (static_cast<int64_t>(q.weight_scales.size()) != l.oc)
+    return invalidArgument(label(node) + ": " + std::to_string(q.weight_scales.size()) + " weight scales for " +
+                           std::to_string(l.oc) + " output channels");
+  if (node.weights[0].numel() != l.oc * l.k)
+    return shapeError(label(node) + ": weights hold " + std::to_string(node.weights[0].numel()) + " values, expected " +
+                      std::to_string(l.oc * l.k));
+  l.wq.resize(static_cast<size_t>(l.oc * l.k));
+  l.wsum.assign(static_cast<size_t>(l.oc), 0);
+  l.deq.resize(static_cast<size_t>(l.oc));
+  l.bias.assign(static_cast<size_t>(l.oc), 0.f);
+  const float* w = node.weights[0].f32();
+  const float wq = static_cast<float>(q.weight_qmax);
+  for (int64_t o = 0; o < l.oc; ++o) {
+    const float s = q.weight_scales[static_cast<size_t>(o)];
+    if (!goodScale(s))
+      return invalidArgument(label(node) + ": weight scale " + std::to_string(o) + " is " + std::to_string(s) +
+                             " (must be finite and > 0)");
+    for (int64_t i = 0; i < l.k; ++i) {
+      const int32_t v = quantize(w[o * l.k + i], s, -wq, wq);
+      l.wq[static_cast<size_t>(o * l.k + i)] = static_cast<int8_t>(v);
+      l.wsum[static_cast<size_t>(o)] += v;
+    }
+    l.deq[static_cast<size_t>(o)] = 1.f / (l.in_scale * s);
+    if (hasBias && node.weights.size() > 1) l.bias[static_cast<size_t>(o)] = node.weights[1].f32()[o];
+  }
+  return l;
+}
+
+}  // namespace eqw::kernels::q8

@@ -1,0 +1,72 @@
+// The scalar integer reference: direct loops over the quantized input, int32 accumulators, the
+// shared dequantization. Every SIMD kernel is judged against it bit for bit.
+#include "kernels/int8/q8_kernels.h"
+#include "kernels/reference/ref_kernel.h"
+
+namespace eqw::kernels::q8 {
+
+namespace {
+
+class Q8Ref final : public ref::RefKernel {
+ public:
+  Q8Ref(Q8Layer l, const ref::Shapes& in, const ref::Shapes& out)
+      : RefKernel(l.conv ? "q8_conv_ref" : "q8_inner_product_ref", in, out), l_(std::move(l)) {}
+
+ protected:
+  Status compute(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
+    const int64_t n = ref::product(in_[0]);
+    xq_.resize(static_cast<size_t>(n));
+    const float* x = in[0]->f32();
+    for (int64_t i = 0; i < n; ++i) xq_[static_cast<size_t>(i)] = quantize(x[i], l_.in_scale, l_.in_lo, l_.in_hi);
+    float* y = out[0]->f32();
+    parallelFor(ctx.pool, l_.oc, 1, [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) {
+        if (l_.conv) convPlane(o, y + o * l_.oh * l_.ow);
+        else y[o] = dequantize(l_, o, dot(o));
+      }
+    });
+    return Status::ok();
+  }
+
+ private:
+  int32_t dot(int64_t o) const {
+    int32_t acc = 0;
+    for (int64_t i = 0; i < l_.k; ++i) acc += static_cast<int32_t>(l_.wq[static_cast<size_t>(o * l_.k + i)]) * xq_[static_cast<size_t>(i)];
+    return acc;
+  }
+
+  void convPlane(int64_t o, float* y) const {
+    const ConvParams& p = l_.p;
+    const int64_t cg = l_.c / p.group, og = l_.oc / p.group, first = (o / og) * cg;
+    const int8_t* wo = l_.wq.data() + o * l_.k;
+    for (int64_t oy = 0; oy < l_.oh; ++oy)
+      for (int64_t ox = 0; ox < l_.ow; ++ox) {
+        int32_t acc = 0;
+        for (int64_t c = 0; c < cg; ++c)
+          for (int64_t ky = 0; ky < p.kernel_h; ++ky) {
+            const int64_t iy = oy * p.stride_h - p.pads.top + ky * p.dilation_h;
+            for (int64_t kx = 0; kx < p.kernel_w; ++kx) {
+              const int64_t ix = ox * p.stride_w - p.pads.left + kx * p.dilation_w;
+              const bool inside = iy >= 0 && iy < l_.h && ix >= 0 && ix < l_.w;
+              const int32_t v = inside ? xq_[static_cast<size_t>(((first + c) * l_.h + iy) * l_.w + ix)] : l_.pad_q;
+              acc += static_cast<int32_t>(wo[(c * p.kernel_h + ky) * p.kernel_w + kx]) * v;
+            }
+          }
+        y[oy * l_.ow + ox] = dequantize(l_, o, acc);
+      }
+  }
+
+  Q8Layer l_;
+  std::vector<int32_t> xq_;
+};
+
+}  // namespace
+
+Result<KernelPtr> makeQ8Reference(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out) {
+  if (in.empty() || out.empty()) return internalError("node '" + resolved.name + "': no input or output shape");
+  auto l = prepareLayer(resolved, in[0], out[0]);
+  if (!l) return l.status();
+  return KernelPtr(new Q8Ref(std::move(l.value()), in, out));
+}
+
+}  // namespace eqw::kernels::q8

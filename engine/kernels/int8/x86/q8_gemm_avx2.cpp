@@ -1,0 +1,21 @@
+// The integer GEMM tile for AVX2 at 7 bits: vpmaddubsw multiplies u8 x s8 and adds pairs into
+// int16 with saturation, which never happens for inputs <= 191 (7 bits + 128) and weights <= 63
+// (q8GemmTile only picks this tile then); vpmaddwd with ones adds the pairs into int32.
+#include "kernels/int8/x86/q8_gemm_ymm.h"
+
+namespace eqw::kernels::q8 {
+
+namespace {
+struct MaddDot {
+  static __m256i add(__m256i acc, __m256i u8, __m256i s8) {
+    const __m256i pairs = _mm256_maddubs_epi16(u8, s8);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+  }
+};
+}  // namespace
+
+void q8GemmTileAvx2U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
+  q8GemmTileYmm<MaddDot>(kGroups, w, x, c);
+}
+
+}  // namespace eqw::kernels::q8

@@ -1,0 +1,222 @@
+// Integer kernels: every GEMM tile the CPU runs equals the scalar tile bit for bit; the packed-GEMM
+// convolution equals the scalar integer reference bit for bit over shapes, strides, pads,
+// dilations and channel counts that are not multiples of the tile; and the reference itself
+// equals an independent float computation from the dequantized grid values.
+#include <eqw/cpu.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "core/parallel.h"
+#include "engine/kernels/x86/fast_test_util.h"
+#include "kernels/int8/q8_kernels.h"
+
+namespace eqw::kernels::q8 {
+namespace {
+
+using eqw::testing::inferShapes;
+using eqw::testing::makeFastNode;
+using eqw::testing::randomTensor;
+using eqw::testing::runKernel;
+
+struct TileCase {
+  Isa isa;
+  int bits, weightQmax;
+};
+
+TEST(Q8Tiles, EveryTileEqualsTheScalarTile) {
+  std::mt19937 rng(5);
+  int ran = 0;
+  for (TileCase tc : {TileCase{Isa::Avx512Vnni, 8, 127}, TileCase{Isa::AvxVnni, 8, 127}, TileCase{Isa::Avx2, 7, 63}}) {
+    if (!isaSupported(tc.isa)) {
+      std::printf("[ SKIPPED  ] tile %s: this CPU lacks it\n", toString(tc.isa));
+      continue;
+    }
+    const Q8Tile tile = q8GemmTile(tc.isa, tc.bits, tc.weightQmax);
+    ASSERT_NE(tile.fn, nullptr) << toString(tc.isa);
+    if (std::string(tile.isa) != toString(tc.isa)) continue;  // a cap picked a weaker tile: covered there
+    for (int64_t groups : {1, 2, 7, 64, 300}) {
+      std::vector<int8_t> w(static_cast<size_t>(groups * kTileRows * 4));
+      std::vector<uint8_t> x(static_cast<size_t>(groups * kTilePixels * 4));
+      // Extremes of the tile's range: it must be exact there too.
+      const int xmax = tc.bits == 8 ? 255 : 191;
+      for (auto& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % (2 * tc.weightQmax + 1)) - tc.weightQmax);
+      for (auto& v : x) v = static_cast<uint8_t>(rng() % (xmax + 1));
+      for (int i = 0; i < 8; ++i) w[static_cast<size_t>(i)] = static_cast<int8_t>(-tc.weightQmax), x[static_cast<size_t>(i)] = static_cast<uint8_t>(xmax);
+      std::vector<int32_t> want(kTileRows * kTilePixels), got(kTileRows * kTilePixels, -1);
+      q8GemmTileScalar(groups, w.data(), x.data(), want.data());
+      tile.fn(groups, w.data(), x.data(), got.data());
+      EXPECT_EQ(got, want) << tile.isa << " k groups " << groups;
+      ++ran;
+    }
+  }
+  if (ran == 0) GTEST_SKIP() << "no integer tile runs on this CPU";
+}
+
+struct ConvCase {
+  int c, h, w, oc, k, stride, pad, dilation;
+  bool bias;
+  ActKind act;
+  float padValue;
+};
+
+Node quantConv(const ConvCase& cc, int bits, bool unsignedInput, std::mt19937& rng, std::vector<Tensor>* inputs) {
+  ConvParams p;
+  p.num_output = cc.oc;
+  p.kernel_h = p.kernel_w = cc.k;
+  p.stride_h = p.stride_w = cc.stride;
+  p.dilation_h = p.dilation_w = cc.dilation;
+  p.pads = {cc.pad, cc.pad, cc.pad, cc.pad};
+  p.bias = cc.bias;
+  p.act.kind = cc.act;
+  if (cc.act == ActKind::Clip) p.act.a = 0.f, p.act.b = 6.f;
+  p.pad_value = cc.padValue;
+  std::vector<Tensor> weights = {randomTensor({cc.oc, cc.c, cc.k, cc.k}, rng)};
+  if (cc.bias) weights.push_back(randomTensor({cc.oc}, rng));
+  Node n = makeFastNode(OpKind::Convolution, p, weights);
+  n.quant.bits = bits;
+  n.quant.unsigned_input = unsignedInput;
+  n.quant.input_scale = (bits == 8 ? 127.f : 63.f) / 1.5f;  // inputs in [-2, 2]: some clamp
+  n.quant.weight_qmax = bits == 8 ? 127 : 63;
+  for (int o = 0; o < cc.oc; ++o) n.quant.weight_scales.push_back(n.quant.weight_qmax / (0.6f + 0.01f * static_cast<float>(o)));
+  inputs->assign(1, randomTensor({1, cc.c, cc.h, cc.w}, rng, unsignedInput ? 0.f : -2.f, 2.f));
+  return n;
+}
+
+const ConvCase kCases[] = {
+    {3, 17, 19, 13, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},    // odd sizes, a partial tile
+    {16, 14, 14, 32, 1, 1, 0, 1, false, ActKind::None, 0.f},  // 1x1
+    {5, 12, 9, 25, 3, 2, 1, 1, true, ActKind::Clip, 0.f},     // stride 2
+    {7, 15, 15, 12, 3, 1, 2, 2, true, ActKind::None, 0.f},    // dilation 2
+    {4, 11, 13, 30, 5, 1, 2, 1, false, ActKind::ReLU, 0.3f},  // 5x5, non-zero pad value
+    {9, 8, 8, 1, 3, 1, 1, 1, true, ActKind::None, 0.f},       // one output channel
+    {64, 7, 7, 70, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},     // K = 576
+};
+
+TEST(Q8Conv, GemmEqualsTheReferenceBitForBit) {
+  std::mt19937 rng(11);
+  ThreadPool pool(2);
+  int ran = 0;
+  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2}) {
+    if (!isaSupported(isa)) {
+      std::printf("[ SKIPPED  ] %s: this CPU lacks it\n", toString(isa));
+      continue;
+    }
+    for (int bits : {8, 7})
+      for (bool uns : {false, true})
+        for (const ConvCase& cc : kCases) {
+          std::vector<Tensor> inputs;
+          Node n = quantConv(cc, bits, uns, rng, &inputs);
+          std::vector<Shape> outShapes;
+          ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+          auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
+          ASSERT_TRUE(ref.isOk()) << ref.status().toString();
+          auto fast = makeQ8Fast(n, {inputs[0].shape()}, outShapes, isa);
+          ASSERT_TRUE(fast.isOk()) << fast.status().toString();
+          if (!*fast) continue;  // no tile for this width at this level (AVX2 INT8)
+          const std::string what = std::string((*fast)->name()) + " bits " + std::to_string(bits) + (uns ? " unsigned" : "") +
+                                   " c" + std::to_string(cc.c) + " oc" + std::to_string(cc.oc) + " k" + std::to_string(cc.k);
+          Status s;
+          auto want = runKernel(**ref, inputs, outShapes, nullptr, &s);
+          ASSERT_TRUE(s.isOk()) << s.toString();
+          auto got = runKernel(**fast, inputs, outShapes, &pool, &s);
+          ASSERT_TRUE(s.isOk()) << what << ": " << s.toString();
+          ASSERT_EQ(std::memcmp(got[0].f32(), want[0].f32(), sizeof(float) * static_cast<size_t>(want[0].numel())), 0) << what;
+          ++ran;
+        }
+  }
+  if (ran == 0) GTEST_SKIP() << "no integer GEMM tile runs on this CPU";
+}
+
+// The reference against a float computation on the grid: sum of (q(x)/s_in) * (q(w)/s_w) + bias.
+TEST(Q8Conv, ReferenceEqualsTheDequantizedFloatConvolution) {
+  std::mt19937 rng(3);
+  for (int bits : {8, 7})
+    for (const ConvCase& cc : kCases) {
+      std::vector<Tensor> inputs;
+      Node n = quantConv(cc, bits, false, rng, &inputs);
+      std::vector<Shape> outShapes;
+      ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+      auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
+      ASSERT_TRUE(ref.isOk());
+      Status s;
+      auto got = runKernel(**ref, inputs, outShapes, nullptr, &s);
+      ASSERT_TRUE(s.isOk());
+      const float qmax = bits == 8 ? 127.f : 63.f;
+      auto onGrid = [](float v, float scale, float q) {
+        const float r = std::round(v * scale);
+        return static_cast<double>(r < -q ? -q : r > q ? q : r) / scale;
+      };
+      const Shape& ys = outShapes[0];
+      const ConvParams& p = n.p<ConvParams>();
+      double worst = 0.0;
+      for (int64_t o = 0; o < ys[1]; ++o)
+        for (int64_t oy = 0; oy < ys[2]; ++oy)
+          for (int64_t ox = 0; ox < ys[3]; ++ox) {
+            double acc = cc.bias ? n.weights[1].f32()[o] : 0.0;
+            for (int64_t c = 0; c < cc.c; ++c)
+              for (int ky = 0; ky < cc.k; ++ky)
+                for (int kx = 0; kx < cc.k; ++kx) {
+                  const int64_t iy = oy * cc.stride - cc.pad + ky * cc.dilation, ix = ox * cc.stride - cc.pad + kx * cc.dilation;
+                  const float xv = iy >= 0 && iy < cc.h && ix >= 0 && ix < cc.w ? inputs[0].f32()[(c * cc.h + iy) * cc.w + ix] : cc.padValue;
+                  const float wv = n.weights[0].f32()[((o * cc.c + c) * cc.k + ky) * cc.k + kx];
+                  acc += onGrid(xv, n.quant.input_scale, qmax) * onGrid(wv, n.quant.weight_scales[static_cast<size_t>(o)], qmax);
+                }
+            const float want = applyActivation(p.act, static_cast<float>(acc));
+            const float g = got[0].f32()[(o * ys[2] + oy) * ys[3] + ox];
+            worst = std::max(worst, std::fabs(static_cast<double>(g) - want) / (1.0 + std::fabs(want)));
+          }
+      EXPECT_LT(worst, 2e-6) << "bits " << bits << " c" << cc.c << " oc" << cc.oc;
+    }
+}
+
+TEST(Q8Conv, Int7InputsStayWithinPlusMinus63) {
+  Node n;
+  n.name = "x";
+  n.kind = OpKind::Convolution;
+  ConvParams p;
+  p.num_output = 1;
+  n.params = p;
+  n.weights = {Tensor({1, 1, 1, 1})};
+  n.weights[0].f32()[0] = 1.f;
+  n.quant = {7, false, 63.f, 63, {63.f}};
+  auto l = prepareLayer(n, {1, 1, 1, 1}, {1, 1, 1, 1});
+  ASSERT_TRUE(l.isOk()) << l.status().toString();
+  EXPECT_EQ(l->in_hi, 63.f);
+  EXPECT_EQ(l->in_lo, -63.f);
+  for (float x : {-1e9f, -1.01f, -0.5f, 0.f, 0.99f, 5.f, 1e9f}) {
+    const int32_t q = quantize(x, l->in_scale, l->in_lo, l->in_hi);
+    EXPECT_LE(q, 63);
+    EXPECT_GE(q, -63);
+  }
+  EXPECT_EQ(quantize(0.5f / 63.f, 63.f, -63.f, 63.f), 1) << "half rounds away from zero";
+  EXPECT_EQ(quantize(-0.5f / 63.f, 63.f, -63.f, 63.f), -1);
+  EXPECT_EQ(quantize(std::nanf(""), 63.f, -63.f, 63.f), 0);
+}
+
+TEST(Q8Conv, BadQuantizationIsAClearError) {
+  std::mt19937 rng(1);
+  std::vector<Tensor> inputs;
+  Node n = quantConv(kCases[0], 8, false, rng, &inputs);
+  std::vector<Shape> outShapes;
+  ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+  Node bad = n;
+  bad.quant.weight_scales[2] = std::nanf("");
+  auto k = makeQ8Reference(bad, {inputs[0].shape()}, outShapes);
+  ASSERT_FALSE(k.isOk());
+  EXPECT_NE(k.status().message().find("weight scale 2"), std::string::npos) << k.status().message();
+  bad = n;
+  bad.quant.weight_scales.pop_back();
+  k = makeQ8Reference(bad, {inputs[0].shape()}, outShapes);
+  ASSERT_FALSE(k.isOk());
+  EXPECT_NE(k.status().message().find("weight scales for 13 output channels"), std::string::npos) << k.status().message();
+  bad = n;
+  bad.quant.input_scale = 0.f;
+  EXPECT_FALSE(makeQ8Reference(bad, {inputs[0].shape()}, outShapes).isOk());
+}
+
+}  // namespace
+}  // namespace eqw::kernels::q8
