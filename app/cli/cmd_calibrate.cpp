@@ -49,7 +49,8 @@ const char* kHelp =
     "                       needs it to reproduce ncnn's tables); 1: one pass, histograms re-binned\n"
     "                       as the range grows (half the work, coarser bins)\n"
     "  --threads N          worker threads (default 1)\n"
-    "  --no-winograd-6bit   write 127/T for 3x3 stride-1 convolutions too (ncnn needs 31/T)\n"
+    "  --no-winograd-6bit   give INT8 3x3 stride-1 convolutions 8-bit weights and write 127/T for\n"
+    "                       them too (default: 6-bit weights, 31/T, what ncnn's Winograd runs)\n"
     "  --json               machine-readable summary\n";
 
 Result<WeightMethod> parseWeightMethod(const std::string& s) {
@@ -130,6 +131,7 @@ int cmdCalibrate(const Argv& argv) {
   options.precision = *bits == 8 ? Precision::Int8 : Precision::Int7;
   options.weight_granularity = args->has("per-tensor") ? Granularity::PerTensor : Granularity::PerChannel;
   options.input_by_max = !args->has("calibrate-input");
+  options.ncnn_winograd_6bit = !args->has("no-winograd-6bit");
   if (auto p = args->get("percentile")) {
     try {
       options.method_options.percentile = std::stod(*p);
@@ -173,8 +175,10 @@ int cmdCalibrate(const Argv& argv) {
                std::to_string(static_cast<int>(refined->seconds + 0.5)) + " s)";
   }
   NcnnTableOptions tableOptions;
-  tableOptions.winograd_6bit = !args->has("no-winograd-6bit");
-  if (Status s = writeNcnnTable(*graph, *spec, *out, tableOptions); !s.isOk()) return failWith(s);
+  tableOptions.winograd_6bit = options.ncnn_winograd_6bit;
+  if (Status s = writeNcnnTable(*graph, *spec, *out, tableOptions, &diags); !s.isOk()) return failWith(s);
+  int sixBit = 0;
+  for (const LayerQuant& l : spec->layers) sixBit += l.weight_bits == kNcnnWinogradWeightBits;
   for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
 
   if (args->has("json")) {
@@ -182,18 +186,21 @@ int cmdCalibrate(const Argv& argv) {
     for (const LayerQuant& l : spec->layers)
       layers.push_back({{"layer", l.layer}, {"precision", toString(l.precision)}, {"input_threshold", l.input.value},
                         {"input_method", l.input.method}, {"weight_method", l.weight_method},
-                        {"weight_thresholds", l.weight_thresholds.size()}});
+                        {"weight_thresholds", l.weight_thresholds.size()}, {"weight_bits", effectiveWeightBits(l)}});
     nlohmann::json j = {{"model", graph->name}, {"images", stats->images}, {"method", easyQuant ? "eq" : options.method}, {"bits", *bits},
                         {"granularity", toString(options.weight_granularity)}, {"table", *out},
                         {"folded_batchnorm", folded.folded_batchnorm + folded.folded_scale},
-                        {"fused_activations", folded.fused_activations}, {"layers", layers}};
+                        {"fused_activations", folded.fused_activations}, {"winograd_6bit_layers", sixBit},
+                        {"layers", layers}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
   std::printf("%s: %d BatchNorm/Scale folded into convolutions, %d activations fused\n", args->positionals()[0].c_str(),
               folded.folded_batchnorm + folded.folded_scale, folded.fused_activations);
-  std::printf("statistics: %lld images; method %s, INT%d, %s weights (%s)\n\n", static_cast<long long>(stats->images),
+  std::printf("statistics: %lld images; method %s, INT%d, %s weights (%s)\n", static_cast<long long>(stats->images),
               reported.c_str(), *bits, toString(options.weight_granularity), toString(options.weight_method));
+  if (sixBit > 0) std::printf("%d layer(s) with ncnn's 6-bit Winograd weights (3x3 stride 1; 31/T)\n", sixBit);
+  std::printf("\n");
   std::printf("%-40s %12s %12s  %s\n", "layer", "threshold", "scale", "method");
   const int q = qmax(*bits);
   for (const LayerQuant& l : spec->layers)

@@ -41,7 +41,9 @@ const char* kHelp =
     "  --threads N          worker threads (default 1)\n"
     "  --table-bits 8|7     the grid the table's scales were written for: threshold = qmax / scale\n"
     "                       (default 8, as eqw calibrate --bits 8 and ncnn2table write)\n"
-    "  --no-winograd-6bit   the table's 3x3 stride-1 weight scales are 127/T, not 31/T\n"
+    "  --no-winograd-6bit   the table's 3x3 stride-1 weight scales are 127/T, not 31/T, and INT8\n"
+    "                       evaluates those layers with 8-bit weights (default: 6-bit, as ncnn's\n"
+    "                       Winograd runs them; INT7 keeps 7-bit weights either way)\n"
     "  --json               everything, machine-readable\n";
 
 struct Columns {
@@ -64,10 +66,15 @@ Result<Columns> parseColumns(const Args& args) {
   return c;
 }
 
-// The spec with every quantized layer moved to `p`; FP32 layers stay FP32.
-QuantSpec withPrecision(QuantSpec spec, Precision p) {
-  for (LayerQuant& l : spec.layers)
-    if (l.precision != Precision::Fp32) l.precision = p;
+// The spec with every quantized layer moved to `p` (FP32 layers stay FP32), with the weight width
+// ncnn gives it at `p`: 6 bits on its Winograd layers at INT8 when the rule is on.
+QuantSpec withPrecision(const Graph& graph, QuantSpec spec, Precision p, bool winograd6bit) {
+  for (LayerQuant& l : spec.layers) {
+    if (l.precision == Precision::Fp32) continue;
+    l.precision = p;
+    const int id = graph.findNode(l.layer);
+    l.weight_bits = id < 0 ? 0 : ncnnWeightBits(graph.nodes[static_cast<size_t>(id)], p, winograd6bit);
+  }
   return spec;
 }
 
@@ -99,13 +106,23 @@ nlohmann::json toJson(const ErrorMetrics& m) {
           {"max_abs", jsonNumber(m.max_abs)}, {"kl", jsonNumber(m.kl)}};
 }
 
-nlohmann::json toJson(const EvalReport& r, const std::string& table, size_t worst) {
+// Layers of a variant's spec on ncnn's 6-bit Winograd weight grid.
+int sixBitLayers(const std::vector<EvalVariant>& variants, const std::string& name) {
+  int n = 0;
+  for (const EvalVariant& v : variants)
+    if (v.name == name)
+      for (const LayerQuant& l : v.spec.layers) n += l.precision != Precision::Fp32 && effectiveWeightBits(l) == kNcnnWinogradWeightBits;
+  return n;
+}
+
+nlohmann::json toJson(const EvalReport& r, const std::vector<EvalVariant>& variants, const std::string& table, size_t worst) {
   nlohmann::json j = {{"model", r.model}, {"table", table}, {"images", r.images}, {"labelled", r.labelled}};
   if (r.fp32_top1) j["fp32"] = {{"top1", *r.fp32_top1}, {"top5", *r.fp32_top5}};
   else j["fp32"] = nlohmann::json::object();
   j["variants"] = nlohmann::json::array();
   for (const VariantEval& v : r.variants) {
-    nlohmann::json jv = {{"name", v.name}, {"agreement", v.agreement}, {"output", toJson(v.output)}};
+    nlohmann::json jv = {{"name", v.name}, {"agreement", v.agreement}, {"output", toJson(v.output)},
+                         {"winograd_6bit_layers", sixBitLayers(variants, v.name)}};
     if (v.top1) jv["top1"] = *v.top1, jv["top5"] = *v.top5;
     if (!v.layers.empty()) {
       jv["layers"] = nlohmann::json::array();
@@ -123,8 +140,9 @@ nlohmann::json toJson(const EvalReport& r, const std::string& table, size_t wors
   return j;
 }
 
-void printSideBySide(const EvalReport& r, bool fp32Column) {
-  std::vector<std::string> head, top1, top5, agree, cosine, sqnr;
+void printSideBySide(const EvalReport& r, const std::vector<EvalVariant>& variants, bool fp32Column) {
+  std::vector<std::string> head, top1, top5, agree, cosine, sqnr, sixBit;
+  int anySixBit = 0;
   if (fp32Column) {
     head.push_back("FP32");
     top1.push_back(pct(r.fp32_top1));
@@ -132,6 +150,7 @@ void printSideBySide(const EvalReport& r, bool fp32Column) {
     agree.push_back("100.00 %");
     cosine.push_back("1.000000");
     sqnr.push_back("inf");
+    sixBit.push_back("-");
   }
   for (const VariantEval& v : r.variants) {
     std::string h = v.name;
@@ -142,6 +161,9 @@ void printSideBySide(const EvalReport& r, bool fp32Column) {
     agree.push_back(pct(v.agreement));
     cosine.push_back(num(v.output.cosine, "%.6f"));
     sqnr.push_back(dbText(v.output.sqnr_db));
+    const int n = sixBitLayers(variants, v.name);
+    sixBit.push_back(std::to_string(n));
+    anySixBit += n;
   }
   auto row = [](const char* label, const std::vector<std::string>& cells) {
     std::printf("%-22s", label);
@@ -156,6 +178,7 @@ void printSideBySide(const EvalReport& r, bool fp32Column) {
   row("agreement with FP32", agree);
   row("output cosine", cosine);
   row("output SQNR (dB)", sqnr);
+  if (anySixBit > 0) row("6-bit Winograd layers", sixBit);  // ncnn's 31-step weights (3x3 stride 1)
 }
 
 void printWorst(const VariantEval& v, size_t n) {
@@ -217,7 +240,9 @@ int cmdEval(const Argv& argv) {
   for (const Diagnostic& d : tableDiags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
   if (!spec) return fail("eval", spec.status().message());
   std::vector<EvalVariant> variants;
-  for (int bits : columns->bits) variants.push_back({"int" + std::to_string(bits), withPrecision(*spec, bits == 8 ? Precision::Int8 : Precision::Int7)});
+  for (int bits : columns->bits)
+    variants.push_back({"int" + std::to_string(bits),
+                        withPrecision(*graph, *spec, bits == 8 ? Precision::Int8 : Precision::Int7, to.winograd_6bit)});
 
   auto dataset = openDataset(*data);
   if (!dataset) return fail("eval", dataset.status().message());
@@ -233,7 +258,7 @@ int cmdEval(const Argv& argv) {
   if (!report) return fail("eval", report.status().message());
 
   if (args->has("json")) {
-    nlohmann::json j = toJson(*report, *table, static_cast<size_t>(*worst));
+    nlohmann::json j = toJson(*report, variants, *table, static_cast<size_t>(*worst));
     j["seconds"] = seconds;
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
@@ -241,7 +266,7 @@ int cmdEval(const Argv& argv) {
   std::printf("model %s, table %s\n", report->model.c_str(), table->c_str());
   std::printf("images: %lld evaluated (%lld labelled), %.2f s\n\n", static_cast<long long>(report->images),
               static_cast<long long>(report->labelled), seconds);
-  printSideBySide(*report, columns->fp32);
+  printSideBySide(*report, variants, columns->fp32);
   if (eo.per_layer)
     for (const VariantEval& v : report->variants) printWorst(v, static_cast<size_t>(*worst));
   return 0;

@@ -48,7 +48,7 @@ Result<QuantSpec> calibrateSpec(const Graph& graph, const StatsSet& stats, const
   if (!maxMethod) return maxMethod.status();
   if (stats.images == 1)
     warn(diags, "the statistics come from a single image: thresholds will not generalise (use a calibration set of 100+ images)");
-  const int abits = activationBits(options.precision), wbits = weightBits(options.precision);
+  const int abits = activationBits(options.precision);
 
   QuantSpec spec;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
@@ -58,7 +58,8 @@ Result<QuantSpec> calibrateSpec(const Graph& graph, const StatsSet& stats, const
     lq.layer = node.name;
     lq.precision = options.precision;
     lq.weight_granularity = options.weight_granularity;
-    if (wbits > 0) {
+    lq.weight_bits = ncnnWeightBits(node, options.precision, options.ncnn_winograd_6bit);
+    if (const int wbits = effectiveWeightBits(lq); wbits > 0) {
       auto w = layerWeightThresholds(node, options, wbits, diags, static_cast<int>(i));
       if (!w) return w.status();
       lq.weight_thresholds = std::move(*w);

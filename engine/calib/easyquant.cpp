@@ -181,7 +181,8 @@ Status refineLayer(Context& c, QuantSpec& spec, size_t nodeIndex, EasyQuantLayer
   }
   rec.layer = node.name;
   rec.bits = activationBits(lq.precision);
-  lc.weight_qmax = qmax(weightBits(lq.precision));
+  rec.weight_bits = effectiveWeightBits(lq);
+  lc.weight_qmax = qmax(rec.weight_bits);  // ncnn's 6-bit Winograd layers search on +-31
   lc.input_qmax = qmax(rec.bits, lq.unsigned_input);
   lc.unsigned_input = lq.unsigned_input;
   lc.pool = c.pool.get();

@@ -6,7 +6,8 @@ namespace eqw {
 Result<Tensor> fakeQuantWeights(const Node& node, const LayerQuant& lq) {
   if (!isQuantizable(node) || node.weights.empty())
     return Status(StatusCode::InvalidArgument, "layer '" + node.name + "' has no weights to quantize");
-  const int bits = weightBits(lq.precision);
+  // The layer's own grid: ncnn's 6-bit Winograd layers (weight_bits 6) land on +-31 steps.
+  const int bits = effectiveWeightBits(lq);
   if (bits == 0) return node.weights[0];
   const int64_t count = weightScaleCount(node, lq.weight_granularity);
   if (static_cast<int64_t>(lq.weight_thresholds.size()) != count)

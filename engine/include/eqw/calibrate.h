@@ -22,6 +22,11 @@ struct CalibrateOptions {
   // the input's range is known from the preprocessing, and KL clips the foreground of images with
   // a large uniform background. false: the chosen method everywhere.
   bool input_by_max = true;
+  // ncnn's 6-bit Winograd weights (eqw/quant.h ncnnRunsWinograd): Int8 layers that ncnn runs with
+  // Winograd F(4,3) get weight_bits 6 and weight thresholds computed for 6 bits (max gives the
+  // same T; aciq and mse depend on the width), so evaluating the spec shows what ncnn runs. The
+  // default matches an ncnn target (eqw calibrate without --no-winograd-6bit). INT7 is unaffected.
+  bool ncnn_winograd_6bit = true;
 };
 
 // The spec for every quantizable layer of a canonical graph (canonicalize() first, so weights are

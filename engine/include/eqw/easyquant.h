@@ -54,6 +54,7 @@ struct EasyQuantCurve {
 struct EasyQuantLayer {
   std::string layer;               // node name
   int bits = 0;                    // activation bits searched (8 or 7)
+  int weight_bits = 0;             // weight grid searched: effectiveWeightBits (6 on ncnn's Winograd layers)
   double before = 0.0;             // objective with the start spec's thresholds (same input mode)
   double after = 0.0;              // objective with the refined thresholds
   std::vector<EasyQuantRound> rounds;
@@ -73,7 +74,7 @@ struct EasyQuantResult {
 
 // Refines `start` on `canonical` (a validated, shape-inferred graph with one input, usually
 // canonicalized). Only layers whose precision quantizes the input (Int8 / Int7) are searched, with
-// the spec's bit widths, granularity and signedness; other layers are copied unchanged. Progress
+// the spec's bit widths (weights on effectiveWeightBits' grid), granularity and signedness; other layers are copied unchanged. Progress
 // stages: "images" (loading), then "easyquant" (done = layers finished, total = layers searched);
 // returning false cancels (StatusCode::Cancelled). Errors: InvalidArgument (bad options, an
 // invalid start spec, no image could be loaded, no layer to search), Unsupported (not exactly

@@ -16,8 +16,9 @@ namespace eqw {
 // q = clamp(round(x * scale), lo, qmax), x' = q / scale, half away from zero (ALGORITHMS.md §1).
 inline float fakeQuantValue(float x, float scale, int qmaxValue, bool isUnsigned = false);
 
-// A layer's weights on its spec's grid: per output channel, per group or per tensor thresholds;
-// the bias stays float (as in ncnn). Errors name the layer.
+// A layer's weights on its spec's grid: effectiveWeightBits(lq) wide (qmax 31 for ncnn's 6-bit
+// Winograd layers), per output channel, per group or per tensor thresholds; the bias stays float
+// (as in ncnn). Errors name the layer.
 Result<Tensor> fakeQuantWeights(const Node& node, const LayerQuant& lq);
 
 // The input grid of a quantized layer: scale = qmax / threshold.

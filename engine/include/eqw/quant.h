@@ -69,6 +69,19 @@ bool isQuantizable(const Node& node);
 // Number of weight scales a layer has under a granularity: output channels, groups, or 1.
 int64_t weightScaleCount(const Node& node, Granularity g);
 
+// ncnn runs the int8 forward of this layer with Winograd F(4,3), which needs 6-bit weights:
+// a Convolution with a 3x3 kernel, stride 1, dilation 1 and one group (ncnn2table's rule; it
+// writes such layers' weight scales as 31 / T). The one definition: calibration, the table
+// writer and the table reader all use it.
+bool ncnnRunsWinograd(const Node& node);
+inline constexpr int kNcnnWinogradWeightBits = 6;
+
+// The weight_bits an ncnn target gives a layer at `precision`: kNcnnWinogradWeightBits for an
+// Int8 layer that ncnnRunsWinograd when `winograd6bit` is on, else 0 (the precision's width).
+// INT7 keeps 7-bit weights everywhere: ncnn2table has no 7-bit mode, so there is no INT7
+// Winograd rule to follow (INT7 targets runtimes with an INT7 path, e.g. our integer engine).
+int ncnnWeightBits(const Node& node, Precision precision, bool winograd6bit);
+
 // Checks a spec against its graph: every layer exists and is quantizable, thresholds are finite
 // and > 0, and weight threshold counts match the granularity. Errors name the layer and value.
 Status validateSpec(const Graph& graph, const QuantSpec& spec);

@@ -87,19 +87,27 @@ Result<std::vector<TableLine>> parseNcnnTable(const std::string& path) {
   return lines;
 }
 
-Result<std::vector<TableLine>> ncnnTableLines(const Graph& graph, const QuantSpec& spec, const NcnnTableOptions& options) {
+Result<std::vector<TableLine>> ncnnTableLines(const Graph& graph, const QuantSpec& spec, const NcnnTableOptions& options,
+                                              Diagnostics* diags) {
   EQW_RETURN_IF_ERROR(validateSpec(graph, spec));
   std::vector<TableLine> weights, activations;
-  for (const Node& node : graph.nodes) {
+  for (size_t id = 0; id < graph.nodes.size(); ++id) {
+    const Node& node = graph.nodes[id];
     if (!isQuantizable(node)) continue;
     const LayerQuant* lq = spec.find(node.name);
     const Precision precision = lq ? lq->precision : Precision::Fp32;
+    if (diags && lq && table::widenedByWinograd(node, *lq, options))
+      diags->push_back({Severity::Warning,
+                        "layer '" + node.name + "': its " + std::to_string(effectiveWeightBits(*lq)) +
+                            "-bit weights are written on ncnn's 6-bit Winograd grid (31 / T), which is what ncnn runs; "
+                            "the spec evaluated them on the wider grid (calibrate with the Winograd rule on to see ncnn's)",
+                        static_cast<int>(id)});
     // An FP32 layer still gets its weight line (from the weights' absmax when the spec has none).
     std::vector<float> thresholds =
         lq && !lq->weight_thresholds.empty() ? lq->weight_thresholds : table::weightAbsMax(node, Granularity::PerChannel);
     auto perEntry = table::ncnnWeightThresholds(node, thresholds);
     if (!perEntry) return perEntry.status();
-    const int wq = table::ncnnWeightQmax(node, precision, options);
+    const int wq = table::ncnnWeightQmax(node, precision, lq ? effectiveWeightBits(*lq) : 0, options);
     TableLine w;
     w.key = node.name + kWeightSuffix;
     for (float t : *perEntry) w.values.push_back(static_cast<float>(wq / static_cast<double>(t)));
@@ -116,8 +124,9 @@ Result<std::vector<TableLine>> ncnnTableLines(const Graph& graph, const QuantSpe
   return weights;
 }
 
-Status writeNcnnTable(const Graph& graph, const QuantSpec& spec, const std::string& path, const NcnnTableOptions& options) {
-  auto lines = ncnnTableLines(graph, spec, options);
+Status writeNcnnTable(const Graph& graph, const QuantSpec& spec, const std::string& path, const NcnnTableOptions& options,
+                      Diagnostics* diags) {
+  auto lines = ncnnTableLines(graph, spec, options, diags);
   if (!lines) return lines.status();
   std::string text;
   for (const TableLine& l : *lines) {
@@ -192,7 +201,9 @@ Result<QuantSpec> readNcnnTable(const Graph& graph, const std::string& path, int
       return parseError(path, w->second->line, "'" + w->second->key + "' has " + std::to_string(w->second->values.size()) +
                                                    " scales; layer '" + node.name + "' needs " + std::to_string(want));
     if (a != inputLines.end()) lq.precision = quantized;
-    const int wq = table::ncnnWeightQmax(node, lq.precision == Precision::Fp32 ? Precision::Int8 : lq.precision, options);
+    // The width the writer used: ncnn's 6-bit Winograd layers come back with weight_bits 6.
+    lq.weight_bits = ncnnWeightBits(node, lq.precision, options.winograd_6bit);
+    const int wq = table::ncnnWeightQmax(node, lq.precision, effectiveWeightBits(lq), options);
     lq.weight_granularity = table::ncnnGranularity(node);
     for (float s : w->second->values) lq.weight_thresholds.push_back(static_cast<float>(wq / static_cast<double>(s)));
     lq.weight_method = "table";

@@ -19,16 +19,23 @@ int64_t ncnnWeightCount(const Node& node) { return groupsOf(node) > 1 ? groupsOf
 
 Granularity ncnnGranularity(const Node& node) { return groupsOf(node) > 1 ? Granularity::PerGroup : Granularity::PerChannel; }
 
-int ncnnWeightQmax(const Node& node, Precision precision, const NcnnTableOptions& options) {
-  const int bits = weightBits(precision);
-  int q = qmax(bits == 0 ? 8 : bits);  // an FP32 layer's weight line is written on the INT8 grid
-  if (options.winograd_6bit && node.kind == OpKind::Convolution) {
-    const auto& p = node.p<ConvParams>();
-    if (p.group == 1 && p.kernel_h == 3 && p.kernel_w == 3 && p.stride_h == 1 && p.stride_w == 1 && p.dilation_h == 1 &&
-        p.dilation_w == 1)
-      q = std::min(q, 31);
-  }
-  return q;
+namespace {
+
+bool winogradCapped(const Node& node, Precision precision, const NcnnTableOptions& options) {
+  return options.winograd_6bit && precision != Precision::Int7 && ncnnRunsWinograd(node);
+}
+
+}  // namespace
+
+int ncnnWeightQmax(const Node& node, Precision precision, int weightBits, const NcnnTableOptions& options) {
+  int bits = weightBits > 0 && precision != Precision::Fp32 ? weightBits : 8;
+  if (winogradCapped(node, precision, options)) bits = std::min(bits, kNcnnWinogradWeightBits);
+  return qmax(bits);
+}
+
+bool widenedByWinograd(const Node& node, const LayerQuant& lq, const NcnnTableOptions& options) {
+  return lq.precision != Precision::Fp32 && winogradCapped(node, lq.precision, options) &&
+         effectiveWeightBits(lq) > kNcnnWinogradWeightBits;
 }
 
 Result<std::vector<float>> ncnnWeightThresholds(const Node& node, const std::vector<float>& thresholds) {

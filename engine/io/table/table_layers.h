@@ -16,9 +16,15 @@ namespace eqw::table {
 int64_t ncnnWeightCount(const Node& node);
 Granularity ncnnGranularity(const Node& node);
 
-// The weight grid's qmax for this layer in an ncnn table: the precision's, or 31 for the
-// 6-bit Winograd rule (3x3, stride 1, dilation 1, ungrouped) when the options ask for it.
-int ncnnWeightQmax(const Node& node, Precision precision, const NcnnTableOptions& options);
+// The weight grid's qmax for this layer in an ncnn table, from the layer's precision and weight
+// width (effectiveWeightBits; 0 for an FP32 layer, whose line is written on the INT8 grid): with
+// winograd_6bit, a layer ncnnRunsWinograd is capped at 6 bits (31), what ncnn will run — INT7
+// layers excepted, which keep 7 bits (eqw/quant.h ncnnWeightBits).
+int ncnnWeightQmax(const Node& node, Precision precision, int weightBits, const NcnnTableOptions& options);
+
+// Whether writing this layer moves weights the spec evaluates on more than 6 bits onto ncnn's
+// 6-bit Winograd grid (an Int8 layer without weight_bits 6, e.g. calibrated with the rule off).
+bool widenedByWinograd(const Node& node, const LayerQuant& lq, const NcnnTableOptions& options);
 
 // The spec's thresholds (one, one per channel, or one per group) as ncnnWeightCount values:
 // one is repeated; per-channel thresholds of a grouped convolution take their group's maximum.

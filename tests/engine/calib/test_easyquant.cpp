@@ -427,5 +427,77 @@ TEST(EasyQuant, OutlierWeightIsClipped) {
   }
 }
 
+
+// ---------------------------------------------------------------- ncnn's 6-bit Winograd grid
+
+// Convolution 1 -> 8 channels, 3x3, stride 1, pad 1: a layer ncnn runs with 6-bit Winograd weights.
+Graph winogradConv() {
+  Graph g;
+  g.name = "winograd_conv";
+  const int x = g.addValue("input", {1, 1, 28, 28});
+  const int y = g.addValue("conv_out");
+  g.inputs = {x};
+  g.outputs = {y};
+  Node n;
+  n.name = "conv";
+  n.source_type = "Convolution";
+  n.kind = OpKind::Convolution;
+  ConvParams p;
+  p.num_output = 8;
+  p.kernel_h = p.kernel_w = 3;
+  p.pads = {1, 1, 1, 1};
+  p.bias = true;
+  n.params = p;
+  n.inputs = {x};
+  n.outputs = {y};
+  Tensor w({8, 1, 3, 3}), b({8});
+  uint32_t state = 777;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / 16777216.f - 0.5f;
+  };
+  for (int64_t i = 0; i < w.numel(); ++i) w.f32()[i] = next();
+  for (int64_t i = 0; i < b.numel(); ++i) b.f32()[i] = 0.1f * next();
+  n.weights = {w, b};
+  g.addNode(std::move(n));
+  EXPECT_TRUE(g.validate().isOk());
+  EXPECT_TRUE(g.inferShapes().isOk());
+  return g;
+}
+
+// The search runs on the layer's effective weight grid: a weight_bits 6 layer is searched on the
+// 31-step grid, so its recorded objectives are what the fake-quant model (31 steps) computes —
+// and not what the 127-step grid would give.
+TEST(EasyQuant, SearchesNcnnWinogradLayersOnTheSixBitGrid) {
+  SAMPLE_OR_SKIP(s);
+  const Graph g = winogradConv();
+  ASSERT_TRUE(ncnnRunsWinograd(g.nodes[0]));
+  LayerQuant lq{"conv", Precision::Int8, Granularity::PerChannel, false, {1.f, "max"}, {}, "max"};
+  lq.weight_bits = ncnnWeightBits(g.nodes[0], Precision::Int8, true);
+  ASSERT_EQ(lq.weight_bits, 6);
+  auto wt = weightThresholds(g.nodes[0].weights[0], WeightMethod::Max, 6, 8);
+  ASSERT_TRUE(wt.isOk());
+  lq.weight_thresholds = *wt;
+  const QuantSpec start{{lq}};
+  EasyQuantOptions o;
+  o.images = 10;
+  o.max_rounds = 2;
+  o.threads = 2;
+  Diagnostics d;
+  auto r = refineEasyQuant(g, start, s->calib, s->pre, o, {}, d);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  const EasyQuantLayer& l = r->layers[0];
+  EXPECT_EQ(l.weight_bits, 6);
+  EXPECT_EQ(r->spec.layers[0].weight_bits, 6) << "the refined spec keeps the width";
+  const std::vector<Tensor> images = firstImages(*s, 10);
+  EXPECT_NEAR(fakeQuantObjective(g, start, "conv", images), l.before, 1e-6);
+  EXPECT_NEAR(fakeQuantObjective(g, r->spec, "conv", images), l.after, 1e-6);
+  EXPECT_NEAR(fakeQuantObjective(g, measuredSpec(g, r->spec, "conv", EasyQuantInput::Isolated), "conv", images), l.after, 1e-6);
+  QuantSpec wide = start;
+  wide.layers[0].weight_bits = 0;
+  EXPECT_GT(fakeQuantObjective(g, wide, "conv", images), l.before + 1e-5) << "8-bit weights would score higher";
+  EXPECT_GE(l.after, l.before);
+}
+
 }  // namespace
 }  // namespace eqw

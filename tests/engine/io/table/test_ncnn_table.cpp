@@ -14,6 +14,8 @@
 
 #include <unistd.h>
 
+#include "engine/quant/winograd_mix.h"
+
 namespace eqw {
 namespace {
 
@@ -285,6 +287,152 @@ TEST(NcnnTable, ImportWarnsAboutUnknownAndMissingLayers) {
   ASSERT_FALSE(bad.isOk());
   EXPECT_NE(bad.status().message().find(path + ":1:"), std::string::npos) << bad.status().message();
   EXPECT_NE(bad.status().message().find("needs 32"), std::string::npos) << bad.status().message();
+}
+
+
+// ---------------------------------------------------------------- ncnn's 6-bit Winograd weights
+
+// The weight line of `layer` in `lines`.
+const TableLine* weightLine(const std::vector<TableLine>& lines, const std::string& layer) {
+  for (const TableLine& l : lines)
+    if (l.key == layer + "_param_0") return &l;
+  return nullptr;
+}
+
+// absmaxSpec at `precision` on the Winograd fixture, weight widths as ncnn gives them.
+QuantSpec winogradSpec(const Graph& g, Precision precision, bool rule) {
+  QuantSpec spec = absmaxSpec(g, precision);
+  for (LayerQuant& lq : spec.layers) lq.weight_bits = ncnnWeightBits(g.nodes[static_cast<size_t>(g.findNode(lq.layer))], precision, rule);
+  return spec;
+}
+
+// Every weight line is q / T with q = 31 on the eligible layers and `otherQ` elsewhere.
+void expectWeightScales(const QuantSpec& spec, const std::vector<TableLine>& lines, double eligibleQ,
+                        double otherQ) {
+  for (const LayerQuant& lq : spec.layers) {
+    const TableLine* w = weightLine(lines, lq.layer);
+    ASSERT_NE(w, nullptr) << lq.layer;
+    ASSERT_EQ(w->values.size(), lq.weight_thresholds.size()) << lq.layer;
+    const double q = testing::winogradMixEligible().count(lq.layer) ? eligibleQ : otherQ;
+    for (size_t c = 0; c < w->values.size(); ++c)
+      EXPECT_NEAR(w->values[c], q / lq.weight_thresholds[c], 1e-6 * q / lq.weight_thresholds[c]) << lq.layer << " " << c;
+  }
+}
+
+// write -> read gives back the spec: precisions, weight widths, thresholds to float rounding.
+void expectSameSpec(const QuantSpec& a, const QuantSpec& b) {
+  ASSERT_EQ(a.layers.size(), b.layers.size());
+  for (size_t i = 0; i < a.layers.size(); ++i) {
+    const LayerQuant &x = a.layers[i], &y = b.layers[i];
+    SCOPED_TRACE(x.layer);
+    EXPECT_EQ(x.layer, y.layer);
+    EXPECT_EQ(x.precision, y.precision);
+    EXPECT_EQ(x.weight_bits, y.weight_bits);
+    EXPECT_EQ(effectiveWeightBits(x), effectiveWeightBits(y));
+    ASSERT_EQ(x.weight_thresholds.size(), y.weight_thresholds.size());
+    for (size_t c = 0; c < x.weight_thresholds.size(); ++c)
+      EXPECT_NEAR(x.weight_thresholds[c], y.weight_thresholds[c], 1e-6 * x.weight_thresholds[c]);
+    if (activationBits(x.precision) > 0) {
+      EXPECT_NEAR(x.input.value, y.input.value, 1e-6 * x.input.value);
+    }
+  }
+}
+
+TEST(NcnnTableWinograd, SixBitLayersAreWritten31OverTAndReadBackSixBit) {
+  auto g = testing::winogradMixGraph();
+  ASSERT_TRUE(g.isOk()) << g.status().toString();
+  const QuantSpec spec = winogradSpec(*g, Precision::Int8, true);
+  int six = 0;
+  for (const LayerQuant& lq : spec.layers) six += lq.weight_bits == 6;
+  ASSERT_EQ(six, 2);
+  Diagnostics diags;
+  auto lines = ncnnTableLines(*g, spec, {}, &diags);
+  ASSERT_TRUE(lines.isOk()) << lines.status().toString();
+  EXPECT_TRUE(diags.empty()) << diags.front().message;
+  expectWeightScales(spec, *lines, 31.0, 127.0);
+  const std::string path = scratch("winograd_on.table");
+  ASSERT_TRUE(writeNcnnTable(*g, spec, path).isOk());
+  auto back = readNcnnTable(*g, path, 8, {}, &diags);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  EXPECT_TRUE(diags.empty());
+  expectSameSpec(spec, *back);
+}
+
+TEST(NcnnTableWinograd, RuleOffWrites127OverTAndReadsEightBit) {
+  auto g = testing::winogradMixGraph();
+  ASSERT_TRUE(g.isOk()) << g.status().toString();
+  const QuantSpec spec = winogradSpec(*g, Precision::Int8, false);
+  NcnnTableOptions off;
+  off.winograd_6bit = false;
+  auto lines = ncnnTableLines(*g, spec, off);
+  ASSERT_TRUE(lines.isOk()) << lines.status().toString();
+  expectWeightScales(spec, *lines, 127.0, 127.0);
+  const std::string path = scratch("winograd_off.table");
+  ASSERT_TRUE(writeNcnnTable(*g, spec, path, off).isOk());
+  auto back = readNcnnTable(*g, path, 8, off);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  expectSameSpec(spec, *back);
+}
+
+// Decision: with the rule on, an INT8 layer whose spec has wider weights is still written with
+// 31 / T (ncnn runs nothing else) and named in a warning; it reads back as weight_bits 6.
+TEST(NcnnTableWinograd, EightBitWeightsOnAWinogradLayerAreWrittenSixBitWithAWarning) {
+  auto g = testing::winogradMixGraph();
+  ASSERT_TRUE(g.isOk()) << g.status().toString();
+  const QuantSpec spec = winogradSpec(*g, Precision::Int8, false);
+  Diagnostics diags;
+  const std::string path = scratch("winograd_widened.table");
+  ASSERT_TRUE(writeNcnnTable(*g, spec, path, {}, &diags).isOk());
+  ASSERT_EQ(diags.size(), 2u);
+  EXPECT_NE(diags[0].message.find("layer 'wino': its 8-bit weights are written on ncnn's 6-bit Winograd grid (31 / T)"),
+            std::string::npos) << diags[0].message;
+  EXPECT_EQ(diags[0].node, g->findNode("wino"));
+  EXPECT_NE(diags[1].message.find("'wino2'"), std::string::npos) << diags[1].message;
+  auto lines = parseNcnnTable(path);
+  ASSERT_TRUE(lines.isOk());
+  expectWeightScales(spec, *lines, 31.0, 127.0);
+  auto back = readNcnnTable(*g, path);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  for (const LayerQuant& lq : back->layers)
+    EXPECT_EQ(lq.weight_bits, testing::winogradMixEligible().count(lq.layer) ? 6 : 0) << lq.layer;
+}
+
+// Decision: ncnn2table has no 7-bit mode, so INT7 has no Winograd rule: an INT7 spec keeps 7-bit
+// weights on every layer, its table says 63 / T, and it reads back 7-bit.
+TEST(NcnnTableWinograd, Int7StaysSevenBit) {
+  auto g = testing::winogradMixGraph();
+  ASSERT_TRUE(g.isOk()) << g.status().toString();
+  const QuantSpec spec = winogradSpec(*g, Precision::Int7, true);
+  for (const LayerQuant& lq : spec.layers) ASSERT_EQ(lq.weight_bits, 0) << lq.layer;
+  Diagnostics diags;
+  auto lines = ncnnTableLines(*g, spec, {}, &diags);
+  ASSERT_TRUE(lines.isOk()) << lines.status().toString();
+  EXPECT_TRUE(diags.empty());
+  expectWeightScales(spec, *lines, 63.0, 63.0);
+  const std::string path = scratch("winograd_int7.table");
+  ASSERT_TRUE(writeNcnnTable(*g, spec, path).isOk());
+  auto back = readNcnnTable(*g, path, 7);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  expectSameSpec(spec, *back);
+}
+
+// An FP32 layer's weight line follows the INT8 rule (31 / absmax on a Winograd layer), and it
+// reads back FP32 with the same thresholds and no weight width.
+TEST(NcnnTableWinograd, Fp32WinogradLayerKeepsAWeightLineOnTheSixBitGrid) {
+  auto g = testing::winogradMixGraph();
+  ASSERT_TRUE(g.isOk()) << g.status().toString();
+  QuantSpec spec = winogradSpec(*g, Precision::Int8, true);
+  LayerQuant& wino = *spec.find("wino");
+  wino.precision = Precision::Fp32;
+  wino.weight_bits = 0;
+  const std::string path = scratch("winograd_fp32.table");
+  ASSERT_TRUE(writeNcnnTable(*g, spec, path).isOk());
+  auto lines = parseNcnnTable(path);
+  ASSERT_TRUE(lines.isOk());
+  expectWeightScales(spec, *lines, 31.0, 127.0);
+  auto back = readNcnnTable(*g, path);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  expectSameSpec(spec, *back);
 }
 
 }  // namespace
