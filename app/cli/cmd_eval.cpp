@@ -44,6 +44,9 @@ const char* kHelp =
     "  --no-winograd-6bit   the table's 3x3 stride-1 weight scales are 127/T, not 31/T, and INT8\n"
     "                       evaluates those layers with 8-bit weights (default: 6-bit, as ncnn's\n"
     "                       Winograd runs them; INT7 keeps 7-bit weights either way)\n"
+    "  --engine E           fakequant (quantize-dequantize in float, default), integer (real int8 /\n"
+    "                       int7 arithmetic with int32 sums: what a device computes) or both (the\n"
+    "                       integer columns are named int8-int, int7-int)\n"
     "  --json               everything, machine-readable\n";
 
 struct Columns {
@@ -121,7 +124,10 @@ nlohmann::json toJson(const EvalReport& r, const std::vector<EvalVariant>& varia
   else j["fp32"] = nlohmann::json::object();
   j["variants"] = nlohmann::json::array();
   for (const VariantEval& v : r.variants) {
-    nlohmann::json jv = {{"name", v.name}, {"agreement", v.agreement}, {"output", toJson(v.output)},
+    bool integer = false;
+    for (const EvalVariant& ev : variants) integer = integer || (ev.name == v.name && ev.integer);
+    nlohmann::json jv = {{"name", v.name}, {"engine", integer ? "integer" : "fakequant"}, {"agreement", v.agreement},
+                         {"output", toJson(v.output)},
                          {"winograd_6bit_layers", sixBitLayers(variants, v.name)}};
     if (v.top1) jv["top1"] = *v.top1, jv["top5"] = *v.top5;
     if (!v.layers.empty()) {
@@ -205,7 +211,8 @@ bool progressLine(int64_t done, int64_t total) {
 }  // namespace
 
 int cmdEval(const Argv& argv) {
-  std::set<std::string> options = {"data", "table", "precision", "bits", "worst", "max-images", "threads", "table-bits", "weights", "input-shape"};
+  std::set<std::string> options = {"data",       "table",   "precision", "bits",    "worst",      "max-images",
+                                   "threads",    "table-bits", "weights", "input-shape", "engine"};
   options.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"json", "help", "per-layer", "no-winograd-6bit"}, options);
   if (!args) return fail("eval", args.status().message(), 2);
@@ -239,10 +246,16 @@ int cmdEval(const Argv& argv) {
   auto spec = readNcnnTable(*graph, *table, *tableBits, to, &tableDiags);
   for (const Diagnostic& d : tableDiags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
   if (!spec) return fail("eval", spec.status().message());
+  const std::string engine = args->get("engine", "fakequant");
+  if (engine != "fakequant" && engine != "integer" && engine != "both")
+    return fail("eval", "option '--engine': '" + engine + "' is not one of fakequant, integer, both", 2);
   std::vector<EvalVariant> variants;
-  for (int bits : columns->bits)
-    variants.push_back({"int" + std::to_string(bits),
-                        withPrecision(*graph, *spec, bits == 8 ? Precision::Int8 : Precision::Int7, to.winograd_6bit)});
+  for (int bits : columns->bits) {
+    const std::string name = "int" + std::to_string(bits);
+    QuantSpec s = withPrecision(*graph, *spec, bits == 8 ? Precision::Int8 : Precision::Int7, to.winograd_6bit);
+    if (engine != "integer") variants.push_back({name, s, false});
+    if (engine != "fakequant") variants.push_back({engine == "both" ? name + "-int" : name, s, true});
+  }
 
   auto dataset = openDataset(*data);
   if (!dataset) return fail("eval", dataset.status().message());

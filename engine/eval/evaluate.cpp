@@ -1,5 +1,6 @@
 // evaluate(): FP32 as the reference, each variant's fake-quant graph beside it, image by image.
 #include <eqw/eval.h>
+#include <eqw/integer.h>
 #include <eqw/fakequant.h>
 #include <eqw/runtime.h>
 
@@ -48,7 +49,7 @@ bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.
 
 Status prepareVariant(const Graph& canonical, const EvalVariant& variant, const EvalOptions& options, VariantRun& run) {
   run.name = variant.name;
-  auto g = fakeQuantGraph(canonical, variant.spec);
+  auto g = variant.integer ? integerGraph(canonical, variant.spec) : fakeQuantGraph(canonical, variant.spec);
   if (!g) return g.status().withContext("variant '" + variant.name + "'");
   run.graph = std::make_unique<Graph>(std::move(*g));
   ExecutorOptions eo;

@@ -66,6 +66,10 @@ ErrorMetrics compareTensors(const float* ref, const float* quant, int64_t n);
 struct EvalVariant {
   std::string name;
   QuantSpec spec;
+  // false: the fake-quant graph (quantize-dequantize in float); true: the integer engine
+  // (integerGraph: int8 / int7 inputs and weights, int32 sums). Isolated per-layer metrics use
+  // the fake-quant layer either way.
+  bool integer = false;
 };
 
 struct EvalOptions {
