@@ -3,12 +3,15 @@
 #include <eqw/bench.h>
 #include <eqw/calib.h>
 #include <eqw/cpu.h>
+#include <eqw/integer.h>
+#include <eqw/table.h>
 #include <eqw/peak.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "args.h"
@@ -36,7 +39,12 @@ const char* kHelp =
     "  --reference          scalar reference kernels (slow; for comparison)\n"
     "  --per-layer          also time every layer; prints the slowest first\n"
     "  --json               machine-readable output\n"
-    "  --passes 1|2         with --stats: one pass, or ncnn2table's two (default 1)\n";
+    "  --passes 1|2         with --stats: one pass, or ncnn2table's two (default 1)\n"
+    "  --precision LIST     fp32,int8,int7: time each on the canonical graph (BatchNorm folded), the\n"
+    "                       integer ones with real integer kernels; share of the INT8 peak\n"
+    "  --table FILE         the scales of the integer runs (default: max thresholds from one run on\n"
+    "                       the random input; latency does not depend on them)\n"
+    "  --table-bits 8|7     the grid the table's scales were written for (default 8)\n";
 
 Result<Isa> isaFromArgs(const Args& args) {
   std::string text = args.get("isa", "auto");
@@ -113,10 +121,92 @@ int runStats(const Args& args) {
   return 0;
 }
 
+void printLayers(const Graph& graph, const BenchResult& r) {
+  std::vector<size_t> order(r.layers.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r.layers[a].median_ms > r.layers[b].median_ms; });
+  std::printf("\n%-28s %-22s %-34s %10s %7s %10s\n", "layer", "type", "kernel", "ms", "%", "GMAC/s");
+  double total = 0;
+  for (const auto& l : r.layers) total += l.median_ms;
+  for (size_t i : order) {
+    const auto& l = r.layers[i];
+    const Node& n = graph.nodes[l.node];
+    if (n.kind == OpKind::Input) continue;
+    double g = l.median_ms > 0 ? l.macs / (l.median_ms * 1e6) : 0.0;
+    std::printf("%-28s %-22s %-34s %10.4f %6.1f%% %10.1f\n", n.name.c_str(), n.source_type.c_str(), l.kernel.c_str(),
+                l.median_ms, total > 0 ? 100.0 * l.median_ms / total : 0.0, g);
+  }
+}
+
+// --precision with an integer width: the canonical graph at every precision asked for, side by side.
+int runPrecisions(const Args& args, const BenchOptions& options, const std::vector<Precision>& precisions) {
+  auto graph = loadCanonicalModel(args.positionals()[0], args, "bench");
+  if (!graph) return fail("bench", graph.status().message());
+  std::optional<QuantSpec> table;
+  if (auto path = args.get("table")) {
+    auto bits = args.getInt("table-bits", 8, 7, 8);
+    if (!bits) return fail("bench", bits.status().message(), 2);
+    Diagnostics diags;
+    auto spec = readNcnnTable(*graph, *path, *bits, NcnnTableOptions{}, &diags);
+    for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
+    if (!spec) return fail("bench", spec.status().message());
+    table = std::move(*spec);
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<std::pair<Precision, double>> medians;
+  for (Precision p : precisions) {
+    Graph run = *graph;
+    if (p != Precision::Fp32) {
+      QuantSpec spec;
+      if (table) {
+        spec = *table;
+        for (LayerQuant& l : spec.layers)
+          if (l.precision != Precision::Fp32) l.precision = p, l.weight_bits = 0;
+      } else {
+        auto made = benchmarkSpec(*graph, p, options.seed);
+        if (!made) return fail("bench", made.status().message());
+        spec = std::move(*made);
+      }
+      auto ig = integerGraph(*graph, spec);
+      if (!ig) return fail("bench", ig.status().message());
+      run = std::move(*ig);
+    }
+    auto r = benchmarkFp32(run, options);
+    if (!r) return fail("bench", r.status().message());
+    const double peak = (p == Precision::Fp32 ? measurePeakFp32Gmacs(r->isa) : measurePeakInt8Gmacs(r->isa)) * r->threads;
+    const double share = peak > 0 ? r->gmacs() / peak : 0.0;
+    medians.emplace_back(p, r->median_ms);
+    if (args.has("json")) {
+      rows.push_back({{"precision", toString(p)}, {"median_ms", r->median_ms}, {"min_ms", r->min_ms}, {"max_ms", r->max_ms},
+                      {"gmacs", r->gmacs()}, {"peak_gmacs", peak}, {"share_of_peak", share}, {"isa", toString(r->isa)}});
+      continue;
+    }
+    std::printf("%-5s median %9.3f ms (min %.3f, max %.3f), %7.1f GMAC/s = %5.1f %% of the %s peak (%.1f GMAC/s)\n",
+                toString(p), r->median_ms, r->min_ms, r->max_ms, r->gmacs(), 100.0 * share,
+                p == Precision::Fp32 ? "FP32" : "INT8", peak);
+    if (options.per_layer) {
+      printLayers(run, *r);
+      std::printf("\n");
+    }
+  }
+  if (args.has("json")) {
+    std::printf("%s\n", nlohmann::json({{"model", graph->name}, {"threads", options.threads}, {"loops", options.loops},
+                                        {"table", args.get("table", "")}, {"precisions", rows}})
+                             .dump(2)
+                             .c_str());
+    return 0;
+  }
+  for (const auto& [p, ms] : medians)
+    if (p != Precision::Fp32 && medians.front().first == Precision::Fp32)
+      std::printf("%s is %.2fx as fast as FP32\n", toString(p), medians.front().second / ms);
+  return 0;
+}
+
 }  // namespace
 
 int cmdBench(const Argv& argv) {
-  std::set<std::string> names = {"threads", "loops", "warmup", "isa", "weights", "input-shape", "data", "passes", "max-images"};
+  std::set<std::string> names = {"threads", "loops",  "warmup",     "isa",       "weights",   "input-shape",
+                                 "data",    "passes", "max-images", "precision", "table",     "table-bits"};
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats"}, names);
   if (!args) return fail("bench", args.status().message(), 2);
@@ -141,6 +231,15 @@ int cmdBench(const Argv& argv) {
   options.isa = *isa;
   options.per_layer = args->has("per-layer");
   options.reference = args->has("reference");
+  std::vector<Precision> precisions;
+  for (const std::string& name : splitList(args->get("precision", "fp32"))) {
+    auto p = parsePrecision(name);
+    if (!p || (*p != Precision::Fp32 && *p != Precision::Int8 && *p != Precision::Int7))
+      return fail("bench", "option '--precision': '" + name + "' is not one of fp32, int8, int7", 2);
+    precisions.push_back(*p);
+  }
+  if (precisions.empty()) return fail("bench", "option '--precision': empty list", 2);
+  if (precisions != std::vector<Precision>{Precision::Fp32} || args->get("table")) return runPrecisions(*args, options, precisions);
 
   auto graph = loadModelFromArgs(args->positionals()[0], *args);
   if (!graph) return fail("bench", graph.status().message());
@@ -166,22 +265,7 @@ int cmdBench(const Argv& argv) {
               toString(r->isa), options.reference ? " (reference kernels)" : "");
   std::printf("latency: median %.3f ms (min %.3f, max %.3f) over %d runs\n", r->median_ms, r->min_ms, r->max_ms, options.loops);
   std::printf("throughput: %.1f GMAC/s = %.1f %% of the measured FP32 peak (%.1f GMAC/s)\n", r->gmacs(), 100.0 * share, peak);
-  if (options.per_layer) {
-    std::vector<size_t> order(r->layers.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r->layers[a].median_ms > r->layers[b].median_ms; });
-    std::printf("\n%-28s %-22s %-34s %10s %7s %10s\n", "layer", "type", "kernel", "ms", "%", "GMAC/s");
-    double total = 0;
-    for (const auto& l : r->layers) total += l.median_ms;
-    for (size_t i : order) {
-      const auto& l = r->layers[i];
-      const Node& n = graph->nodes[l.node];
-      if (n.kind == OpKind::Input) continue;
-      double g = l.median_ms > 0 ? l.macs / (l.median_ms * 1e6) : 0.0;
-      std::printf("%-28s %-22s %-34s %10.4f %6.1f%% %10.1f\n", n.name.c_str(), n.source_type.c_str(), l.kernel.c_str(),
-                  l.median_ms, total > 0 ? 100.0 * l.median_ms / total : 0.0, g);
-    }
-  }
+  if (options.per_layer) printLayers(*graph, *r);
   return 0;
 }
 

@@ -1,7 +1,9 @@
 #include <eqw/bench.h>
+#include <eqw/calib.h>
 #include <eqw/runtime.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <random>
 
@@ -72,6 +74,44 @@ Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& option
     }
   }
   return r;
+}
+
+Result<QuantSpec> benchmarkSpec(const Graph& graph, Precision precision, uint64_t seed) {
+  // absmax of every value a quantizable layer reads, from one run.
+  std::vector<float> absmax(graph.values.size(), 0.f);
+  std::vector<bool> wanted(graph.values.size(), false);
+  for (const Node& n : graph.nodes)
+    if (isQuantizable(n) && !n.inputs.empty()) wanted[static_cast<size_t>(n.inputs[0])] = true;
+  auto scan = [&](int value, const Tensor& t) {
+    if (!wanted[static_cast<size_t>(value)]) return;
+    float m = 0.f;
+    for (int64_t i = 0; i < t.numel(); ++i) m = std::max(m, std::fabs(t.f32()[i]));
+    absmax[static_cast<size_t>(value)] = m;
+  };
+  auto exec = Executor::create(graph, ExecutorOptions{});
+  if (!exec) return exec.status();
+  const std::vector<Tensor> inputs = randomInputs(graph, seed);
+  for (size_t i = 0; i < graph.inputs.size(); ++i) scan(graph.inputs[i], inputs[i]);
+  EQW_RETURN_IF_ERROR((*exec)->run(inputs, [&](int node, const std::vector<const Tensor*>& outs) {
+    const Node& n = graph.nodes[static_cast<size_t>(node)];
+    for (size_t i = 0; i < outs.size() && i < n.outputs.size(); ++i) scan(n.outputs[i], *outs[i]);
+  }));
+  QuantSpec spec;
+  for (const Node& n : graph.nodes) {
+    if (!isQuantizable(n) || n.inputs.empty()) continue;
+    LayerQuant lq;
+    lq.layer = n.name;
+    lq.precision = precision;
+    const float t = absmax[static_cast<size_t>(n.inputs[0])];
+    lq.input = {t > 0.f && std::isfinite(t) ? t : 1.f, "max"};
+    auto w = weightThresholds(n.weights[0], WeightMethod::Max, weightBits(precision),
+                              static_cast<int>(weightScaleCount(n, Granularity::PerChannel)));
+    if (!w) return w.status().withContext("layer '" + n.name + "'");
+    lq.weight_thresholds = std::move(*w);
+    lq.weight_method = "max";
+    spec.layers.push_back(std::move(lq));
+  }
+  return spec;
 }
 
 }  // namespace eqw

@@ -3,6 +3,7 @@
 
 #include <eqw/cpu.h>
 #include <eqw/graph.h>
+#include <eqw/quant.h>
 #include <eqw/status.h>
 
 #include <cstdint>
@@ -38,8 +39,15 @@ struct BenchResult {
   std::vector<LayerTiming> layers;  // with per_layer, in graph order
 };
 
-// Runs the model on a seeded random input (uniform [-1, 1]) and times whole inferences.
+// Runs the model on a seeded random input (uniform [-1, 1]) and times whole inferences. Any graph
+// the Executor runs: the FP32 graph, or an integerGraph() for INT8 / INT7 latency.
 Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& options);
+
+// A spec for timing when no table is given: every quantizable layer at `precision`, its input
+// threshold the absmax seen in one FP32 run on the benchmark's random input (seed), per-channel
+// max weight thresholds. Latency does not depend on the thresholds' quality; accuracy does, so
+// this is for benchmarks only.
+Result<QuantSpec> benchmarkSpec(const Graph& graph, Precision precision, uint64_t seed = 1);
 
 double median(std::vector<double> values);
 

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/parallel.h"
 #include "kernels/int8/q8_kernels.h"
@@ -16,7 +19,8 @@ namespace {
 
 class Q8ConvGemm final : public OpKernel {
  public:
-  Q8ConvGemm(Q8Layer l, Q8GemmTileFn tile, std::string name) : l_(std::move(l)), tile_(tile), name_(std::move(name)) {
+  Q8ConvGemm(Q8Layer l, Q8Tile tile, std::string name) : l_(std::move(l)), tile_(tile), name_(std::move(name)) {
+    act_ = l_.act.kind == ActKind::None ? 0 : l_.act.kind == ActKind::ReLU ? 1 : l_.act.kind == ActKind::Clip ? 2 : -1;
     kGroups_ = (l_.k + 3) / 4;
     pixels_ = l_.oh * l_.ow;
     rowTiles_ = (l_.oc + kTileRows - 1) / kTileRows;
@@ -41,7 +45,7 @@ class Q8ConvGemm final : public OpKernel {
       alignas(64) int32_t c[kTileRows * kTilePixels];
       for (int64_t t = b; t < e; ++t) {
         const int64_t rt = t / pixelTiles_, pt = t % pixelTiles_;
-        tile_(kGroups_, wpack_.data() + rt * kGroups_ * kTileRows * 4, xpack_.data() + pt * kGroups_ * kTilePixels * 4, c);
+        tile_.fn(kGroups_, wpack_.data() + rt * kGroups_ * kTileRows * 4, xpack_.data() + pt * kGroups_ * kTilePixels * 4, c);
         store(c, rt, pt, y);
       }
     });
@@ -62,35 +66,104 @@ class Q8ConvGemm final : public OpKernel {
     const int64_t n = l_.c * l_.h * l_.w;
     xq_.resize(static_cast<size_t>(n));
     parallelFor(ctx.pool, n, 16384, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i)
-        xq_[static_cast<size_t>(i)] = static_cast<uint8_t>(quantize(x[i], l_.in_scale, l_.in_lo, l_.in_hi) + shift_);
+      tile_.quantize(x + b, e - b, l_.in_scale, l_.in_lo, l_.in_hi, shift_, xq_.data() + b);
     });
   }
 
-  // [pixelTiles][kGroups][kTilePixels][4]; pixels past the end and k past K hold the shifted
-  // zero (their weights are 0 or their outputs are dropped).
-  void packInput(const ExecContext& ctx) {
-    xpack_.resize(static_cast<size_t>(pixelTiles_ * kGroups_ * kTilePixels * 4));
+  // The unrolled input [K][pixelTiles * kTilePixels] (im2col; pixels past the end hold the shifted
+  // zero). A pointwise convolution's quantized input already is that matrix.
+  const uint8_t* unroll(const ExecContext& ctx) {
     const ConvParams& p = l_.p;
+    const int64_t stride = pixelTiles_ * kTilePixels;
+    const bool pointwise = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pads == Pads2d{};
+    if (pointwise && stride == pixels_) return xq_.data();
+    xcol_.resize(static_cast<size_t>(l_.k * stride));
     const uint8_t pad = static_cast<uint8_t>(l_.pad_q + shift_), zero = static_cast<uint8_t>(shift_);
+    parallelFor(ctx.pool, l_.k, 1, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        const int64_t c = k / (p.kernel_h * p.kernel_w), ky = (k / p.kernel_w) % p.kernel_h, kx = k % p.kernel_w;
+        const uint8_t* plane = xq_.data() + c * l_.h * l_.w;
+        uint8_t* row = xcol_.data() + k * stride;
+        for (int64_t oy = 0; oy < l_.oh; ++oy) {
+          uint8_t* out = row + oy * l_.ow;
+          const int64_t iy = oy * p.stride_h - p.pads.top + ky * p.dilation_h;
+          if (iy < 0 || iy >= l_.h) {
+            std::memset(out, pad, static_cast<size_t>(l_.ow));
+            continue;
+          }
+          const uint8_t* in = plane + iy * l_.w;
+          const int64_t x0 = kx * p.dilation_w - p.pads.left;
+          // Output columns whose input column lies inside: [lo, hi).
+          int64_t lo = 0, hi = l_.ow;
+          while (lo < hi && x0 + lo * p.stride_w < 0) ++lo;
+          while (hi > lo && x0 + (hi - 1) * p.stride_w >= l_.w) --hi;
+          std::memset(out, pad, static_cast<size_t>(lo));
+          if (p.stride_w == 1) std::memcpy(out + lo, in + x0 + lo, static_cast<size_t>(hi - lo));
+          else
+            for (int64_t ox = lo; ox < hi; ++ox) out[ox] = in[x0 + ox * p.stride_w];
+          std::memset(out + hi, pad, static_cast<size_t>(l_.ow - hi));
+        }
+        std::memset(row + pixels_, zero, static_cast<size_t>(stride - pixels_));
+      }
+    });
+    return xcol_.data();
+  }
+
+  // [pixelTiles][kGroups][kTilePixels][4] from the unrolled rows: 4 rows of 32 bytes interleaved
+  // into 128; k past K holds the shifted zero (its weights are 0).
+  void packInput(const ExecContext& ctx) {
+    const uint8_t* col = unroll(ctx);
+    const int64_t stride = col == xq_.data() ? pixels_ : pixelTiles_ * kTilePixels;
+    xpack_.resize(static_cast<size_t>(pixelTiles_ * kGroups_ * kTilePixels * 4));
+    const uint8_t zero = static_cast<uint8_t>(shift_);
     parallelFor(ctx.pool, pixelTiles_, 1, [&](int64_t b, int64_t e) {
+      alignas(16) uint8_t blank[kTilePixels];
+      std::memset(blank, zero, sizeof blank);
       for (int64_t pt = b; pt < e; ++pt) {
         uint8_t* dst = xpack_.data() + pt * kGroups_ * kTilePixels * 4;
-        std::memset(dst, zero, static_cast<size_t>(kGroups_ * kTilePixels * 4));
-        const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
-        for (int64_t k = 0; k < l_.k; ++k) {
-          const int64_t c = k / (p.kernel_h * p.kernel_w), ky = (k / p.kernel_w) % p.kernel_h, kx = k % p.kernel_w;
-          const uint8_t* plane = xq_.data() + c * l_.h * l_.w;
-          uint8_t* row = dst + (k / 4) * kTilePixels * 4 + k % 4;
-          for (int64_t j = 0; j < count; ++j) {
-            const int64_t oy = (p0 + j) / l_.ow, ox = (p0 + j) % l_.ow;
-            const int64_t iy = oy * p.stride_h - p.pads.top + ky * p.dilation_h;
-            const int64_t ix = ox * p.stride_w - p.pads.left + kx * p.dilation_w;
-            row[j * 4] = iy >= 0 && iy < l_.h && ix >= 0 && ix < l_.w ? plane[iy * l_.w + ix] : pad;
+        const int64_t p0 = pt * kTilePixels;
+        const bool full = p0 + kTilePixels <= stride;  // xq_ rows end at pixels_: the last tile is partial
+        alignas(16) uint8_t tail[4][kTilePixels];
+        for (int64_t g = 0; g < kGroups_; ++g) {
+          const uint8_t* rows[4];
+          for (int q = 0; q < 4; ++q) {
+            const int64_t k = g * 4 + q;
+            if (k >= l_.k) {
+              rows[q] = blank;
+            } else if (full) {
+              rows[q] = col + k * stride + p0;
+            } else {
+              std::memset(tail[q], zero, kTilePixels);
+              std::memcpy(tail[q], col + k * stride + p0, static_cast<size_t>(stride - p0));
+              rows[q] = tail[q];
+            }
           }
+          interleave4(rows, dst + g * kTilePixels * 4);
         }
       }
     });
+  }
+
+  // out[j * 4 + q] = rows[q][j] for 32 pixels.
+  static void interleave4(const uint8_t* const rows[4], uint8_t* out) {
+#if defined(__SSE2__)
+    for (int half = 0; half < kTilePixels; half += 16) {
+      const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[0] + half));
+      const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[1] + half));
+      const __m128i a2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2] + half));
+      const __m128i a3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[3] + half));
+      const __m128i lo01 = _mm_unpacklo_epi8(a0, a1), hi01 = _mm_unpackhi_epi8(a0, a1);
+      const __m128i lo23 = _mm_unpacklo_epi8(a2, a3), hi23 = _mm_unpackhi_epi8(a2, a3);
+      __m128i* o = reinterpret_cast<__m128i*>(out + half * 4);
+      _mm_storeu_si128(o + 0, _mm_unpacklo_epi16(lo01, lo23));
+      _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(lo01, lo23));
+      _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(hi01, hi23));
+      _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(hi01, hi23));
+    }
+#else
+    for (int j = 0; j < kTilePixels; ++j)
+      for (int q = 0; q < 4; ++q) out[j * 4 + q] = rows[q][j];
+#endif
   }
 
   void store(const int32_t* c, int64_t rt, int64_t pt, float* y) const {
@@ -100,17 +173,21 @@ class Q8ConvGemm final : public OpKernel {
       const int64_t o = rt * kTileRows + r;
       const int32_t correction = shift_ * l_.wsum[static_cast<size_t>(o)];
       float* yo = y + o * pixels_ + p0;
-      for (int64_t j = 0; j < count; ++j) yo[j] = dequantize(l_, o, c[r * kTilePixels + j] - correction);
+      tile_.dequant(c + r * kTilePixels, count, correction, l_.deq[static_cast<size_t>(o)], l_.bias[static_cast<size_t>(o)],
+                    act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, yo);
+      if (act_ < 0)
+        for (int64_t j = 0; j < count; ++j) yo[j] = applyActivation(l_.act, yo[j]);
     }
   }
 
   Q8Layer l_;
-  Q8GemmTileFn tile_;
+  Q8Tile tile_;
   std::string name_;
+  int act_ = 0;  // the activation the row kernel fuses (-1: applied after it)
   int64_t kGroups_ = 0, pixels_ = 0, rowTiles_ = 0, pixelTiles_ = 0;
   int32_t shift_ = 128;
   std::vector<int8_t> wpack_;
-  std::vector<uint8_t> xq_, xpack_;
+  std::vector<uint8_t> xq_, xcol_, xpack_;
 };
 
 }  // namespace
@@ -132,13 +209,21 @@ Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in,
   auto l = prepareLayer(resolved, in[0], out[0]);
   if (!l) return l.status();
   try {
-    return KernelPtr(new Q8ConvGemm(std::move(l.value()), tile.fn, "q8_conv2d_gemm_" + std::string(tile.isa)));
+    return KernelPtr(new Q8ConvGemm(std::move(l.value()), tile, "q8_conv2d_gemm_" + std::string(tile.isa)));
   } catch (const std::bad_alloc&) {
     return internalError("node '" + resolved.name + "': out of memory while packing its integer weights");
   }
 }
 
 #if defined(EQW_X86_KERNELS)
+#define EQW_Q8_LEVEL(Suffix)                                                                                      \
+  void q8QuantizeRow##Suffix(const float* x, int64_t n, float scale, float lo, float hi, int32_t shift, uint8_t* out); \
+  void q8DequantRow##Suffix(const int32_t* acc, int64_t n, int32_t correction, float deq, float bias, int act, float a, \
+                            float b, float* y);
+EQW_Q8_LEVEL(Avx512Vnni)
+EQW_Q8_LEVEL(AvxVnni)
+EQW_Q8_LEVEL(Avx2)
+#undef EQW_Q8_LEVEL
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvxVnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
@@ -147,10 +232,10 @@ void q8GemmTileAvx2U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
 #if defined(EQW_X86_KERNELS)
   const int level = static_cast<int>(isa);
-  if (level >= static_cast<int>(Isa::Avx512Vnni) && isaSupported(Isa::Avx512Vnni)) return {q8GemmTileAvx512Vnni, "avx512vnni"};
-  if (level >= static_cast<int>(Isa::AvxVnni) && isaSupported(Isa::AvxVnni)) return {q8GemmTileAvxVnni, "avxvnni"};
+  if (level >= static_cast<int>(Isa::Avx512Vnni) && isaSupported(Isa::Avx512Vnni)) return {q8GemmTileAvx512Vnni, "avx512vnni", q8QuantizeRowAvx512Vnni, q8DequantRowAvx512Vnni};
+  if (level >= static_cast<int>(Isa::AvxVnni) && isaSupported(Isa::AvxVnni)) return {q8GemmTileAvxVnni, "avxvnni", q8QuantizeRowAvxVnni, q8DequantRowAvxVnni};
   if (level >= static_cast<int>(Isa::Avx2) && isaSupported(Isa::Avx2) && inputBits <= 7 && weightQmax <= 63)
-    return {q8GemmTileAvx2U7, "avx2"};
+    return {q8GemmTileAvx2U7, "avx2", q8QuantizeRowAvx2, q8DequantRowAvx2};
 #else
   (void)isa, (void)inputBits, (void)weightQmax;
 #endif

@@ -20,9 +20,16 @@ using Q8GemmTileFn = void (*)(int64_t kGroups, const int8_t* w, const uint8_t* x
 // only when a pair cannot saturate: inputs of at most 7 bits (+128 shift: <= 191) and weights of
 // at most +-63, 2 * 191 * 63 < 32767 — EasyQuant's INT7. fn is null when none fits.
 void q8GemmTileScalar(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+// The row ends of the same ISA: q8::quantize over a row into bytes + shift, and q8::dequantize of a
+// row of sums (act 0 none, 1 ReLU, 2 Clip [a, b]; the driver applies other activations after).
+using Q8QuantizeRowFn = void (*)(const float* x, int64_t n, float scale, float lo, float hi, int32_t shift, uint8_t* out);
+using Q8DequantRowFn = void (*)(const int32_t* acc, int64_t n, int32_t correction, float deq, float bias, int act, float a,
+                                float b, float* y);
 struct Q8Tile {
   Q8GemmTileFn fn = nullptr;
   const char* isa = "";  // "avx512vnni", "avxvnni", "avx2"
+  Q8QuantizeRowFn quantize = nullptr;
+  Q8DequantRowFn dequant = nullptr;
 };
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax);
 

@@ -5,16 +5,30 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/int8/x86/q8_rows_impl.h"
+
 namespace eqw::kernels::q8 {
+
+void q8QuantizeRowAvx512Vnni(const float* x, int64_t n, float scale, float lo, float hi, int32_t shift, uint8_t* out) {
+  quantizeRowImpl(x, n, scale, lo, hi, shift, out);
+}
+
+void q8DequantRowAvx512Vnni(const int32_t* acc, int64_t n, int32_t correction, float deq, float bias, int act, float a, float b,
+                     float* y) {
+  dequantRowImpl(acc, n, correction, deq, bias, act, a, b, y);
+}
 
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
   constexpr int kRows = 12;
   __m512i acc[kRows][2];
+  // Fully unrolled so that the 24 accumulators live in registers, not in a stack array.
+#pragma GCC unroll 12
   for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
   for (int64_t g = 0; g < kGroups; ++g) {
     const __m512i x0 = _mm512_loadu_si512(x + g * 128);
     const __m512i x1 = _mm512_loadu_si512(x + g * 128 + 64);
     const int8_t* wg = w + g * kRows * 4;
+#pragma GCC unroll 12
     for (int r = 0; r < kRows; ++r) {
       int32_t four;
       std::memcpy(&four, wg + r * 4, 4);
@@ -23,6 +37,7 @@ void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, in
       acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], x1, b);
     }
   }
+#pragma GCC unroll 12
   for (int r = 0; r < kRows; ++r) {
     _mm512_storeu_si512(c + r * 32, acc[r][0]);
     _mm512_storeu_si512(c + r * 32 + 16, acc[r][1]);

@@ -1,7 +1,18 @@
 // The integer GEMM tile for AVX-VNNI (vpdpbusd on ymm).
 #include "kernels/int8/x86/q8_gemm_ymm.h"
 
+#include "kernels/int8/x86/q8_rows_impl.h"
+
 namespace eqw::kernels::q8 {
+
+void q8QuantizeRowAvxVnni(const float* x, int64_t n, float scale, float lo, float hi, int32_t shift, uint8_t* out) {
+  quantizeRowImpl(x, n, scale, lo, hi, shift, out);
+}
+
+void q8DequantRowAvxVnni(const int32_t* acc, int64_t n, int32_t correction, float deq, float bias, int act, float a, float b,
+                     float* y) {
+  dequantRowImpl(acc, n, correction, deq, bias, act, a, b, y);
+}
 
 namespace {
 struct VnniDot {
