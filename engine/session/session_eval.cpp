@@ -1,0 +1,49 @@
+// Session: evaluation of the current spec against FP32, and the ncnn table export.
+#include <eqw/session.h>
+
+#include "session/session_state.h"
+
+namespace eqw {
+
+Result<QuantSpec> Session::specAt(Precision precision) const {
+  if (!s_->spec) return invalidArgument("no quantization spec (calibrate first)");
+  QuantSpec spec = *s_->spec;
+  for (LayerQuant& l : spec.layers) {
+    const LayerOverride* o = layerOverride(l.layer);
+    if (l.precision == Precision::Fp32 || (o && o->precision)) continue;
+    l.precision = precision;
+    // The weight width ncnn gives the layer at this precision, under the calibration's rule.
+    const int id = s_->canonical.findNode(l.layer);
+    l.weight_bits = id < 0 ? 0
+                           : ncnnWeightBits(s_->canonical.nodes[static_cast<size_t>(id)], precision,
+                                            s_->calibrate_options.ncnn_winograd_6bit);
+  }
+  return spec;
+}
+
+Result<EvalReport> Session::evaluate(const std::vector<Precision>& precisions, const EvalOptions& options,
+                                     const EvalProgress& progress, Diagnostics& diags) const {
+  std::vector<EvalVariant> variants;
+  for (Precision p : precisions) {
+    if (p == Precision::Fp32) continue;  // the reference, always there
+    auto spec = specAt(p);
+    if (!spec) return spec.status().withContext("evaluate");
+    variants.push_back({toString(p), std::move(spec.value())});
+  }
+  return evaluate(variants, options, progress, diags);
+}
+
+Result<EvalReport> Session::evaluate(const std::vector<EvalVariant>& variants, const EvalOptions& options,
+                                     const EvalProgress& progress, Diagnostics& diags) const {
+  auto dataset = openRoleDataset(*s_, DatasetRole::Evaluation, "evaluate", diags);
+  if (!dataset) return dataset.status();
+  return eqw::evaluate(s_->canonical, variants, *dataset, s_->evaluation->preprocess, options, progress, diags);
+}
+
+Status Session::exportTable(const std::string& path, const NcnnTableOptions& options) const {
+  EQW_RETURN_IF_ERROR(requireOpen(*s_, "export table"));
+  if (!s_->spec) return invalidArgument("export table: no quantization spec (calibrate first)");
+  return writeNcnnTable(s_->canonical, *s_->spec, path, options);
+}
+
+}  // namespace eqw
