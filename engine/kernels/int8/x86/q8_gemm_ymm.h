@@ -18,12 +18,14 @@ void q8GemmTileYmm(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* 
   for (int rh = 0; rh < kRows; rh += kHalfRows)
     for (int ph = 0; ph < kPixels; ph += 16) {
       __m256i acc[kHalfRows][2];
+#pragma GCC unroll 6
       for (int r = 0; r < kHalfRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
       for (int64_t g = 0; g < kGroups; ++g) {
         const uint8_t* xg = x + (g * kPixels + ph) * 4;
         const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xg));
         const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xg + 32));
         const int8_t* wg = w + (g * kRows + rh) * 4;
+#pragma GCC unroll 6
         for (int r = 0; r < kHalfRows; ++r) {
           int32_t four;
           std::memcpy(&four, wg + r * 4, 4);
@@ -32,6 +34,7 @@ void q8GemmTileYmm(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* 
           acc[r][1] = Dot::add(acc[r][1], x1, b);
         }
       }
+#pragma GCC unroll 6
       for (int r = 0; r < kHalfRows; ++r) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + (rh + r) * kPixels + ph), acc[r][0]);
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + (rh + r) * kPixels + ph + 8), acc[r][1]);
