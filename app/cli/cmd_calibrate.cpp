@@ -4,11 +4,13 @@
 #include <eqw/data.h>
 #include <eqw/easyquant.h>
 #include <eqw/passes.h>
+#include <eqw/session.h>
 #include <eqw/table.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -44,6 +46,9 @@ const char* kHelp =
     "  --calibrate-input    use --method for layers reading the network input too (default: max,\n"
     "                       since the input's range is known and KL clips sparse foregrounds)\n"
     "  --stats FILE         statistics cache (JSON): read when it exists, written otherwise\n"
+    "  --project FILE.eqw   keep the model, calibration set, statistics and spec in a project file:\n"
+    "                       loaded when it exists (cached statistics reused while the images and\n"
+    "                       preprocessing stay the same), saved after; --data may then be left out\n"
     "  --max-images N       use at most N images (default: all)\n"
     "  --passes 2|1         2: ncnn2table's two passes, ranges then histograms (default; kl-ncnn\n"
     "                       needs it to reproduce ncnn's tables); 1: one pass, histograms re-binned\n"
@@ -98,11 +103,57 @@ Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preproce
   return stats;
 }
 
+// --project FILE: the model, the calibration set, the statistics and the spec live in a project
+// file (eqw::Session). An existing project is loaded and its statistics are reused while the
+// images and preprocessing stay the same, so another method or bit width never re-runs the model;
+// the project is saved again with the new spec.
+Status calibrateInProject(const Args& args, const std::string& path, const CalibrateOptions& options,
+                          const EasyQuantOptions* eq, int threads, Session& session, Diagnostics& diags) {
+  std::error_code ec;
+  const std::string model = args.positionals()[0];
+  if (std::filesystem::exists(path, ec)) {
+    auto loaded = Session::load(path, &diags);
+    if (!loaded) return loaded.status();
+    session = std::move(*loaded);
+    if (!std::filesystem::equivalent(session.modelPath(), model, ec))
+      return invalidArgument("project " + path + " is for model '" + session.modelPath() + "', not '" + model + "'");
+  } else {
+    auto io = importOptionsFromArgs(args);
+    if (!io) return io.status();
+    EQW_RETURN_IF_ERROR(session.open(model, *io, {}, &diags));
+  }
+  const Graph& g = session.canonicalGraph();
+  if (auto data = args.get("data")) {
+    auto pre = preprocessFromArgs(args, g.values[g.inputs[0]].shape);
+    if (!pre) return pre.status();
+    EQW_RETURN_IF_ERROR(session.setDataset(DatasetRole::Calibration, *data, *pre, DatasetLayout::Auto, &diags));
+  } else if (!session.dataset(DatasetRole::Calibration)) {
+    return invalidArgument("project " + path + " has no calibration set yet: give --data");
+  }
+  auto maxImages = args.getInt("max-images", 0, 0, 1 << 30);
+  if (!maxImages) return maxImages.status();
+  auto passes = args.getInt("passes", 2, 1, 2);
+  if (!passes) return passes.status();
+  CollectOptions co;
+  co.threads = threads;
+  co.max_images = *maxImages;
+  co.passes = *passes;
+  co.values = StatsValues::QuantizableInputs;
+  const int64_t runs = session.statisticsRuns();
+  EQW_RETURN_IF_ERROR(session.collectStatistics(co, progressLine, diags));
+  if (session.statisticsRuns() == runs)
+    std::fprintf(stderr, "statistics: %lld images, cached in %s\n", static_cast<long long>(session.statistics()->images),
+                 path.c_str());
+  EQW_RETURN_IF_ERROR(session.calibrate(options, &diags));
+  if (eq) EQW_RETURN_IF_ERROR(session.refineEasyQuant(*eq, progressLine, diags));
+  return session.save(path);
+}
+
 }  // namespace
 
 int cmdCalibrate(const Argv& argv) {
   std::set<std::string> names = {"data",  "out",       "method",     "eq-start", "eq-images", "percentile", "bits",
-                                   "weight-method", "stats", "max-images", "passes", "threads", "weights", "input-shape"};
+                                   "weight-method", "stats", "max-images", "passes", "threads", "weights", "input-shape", "project"};
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential"},
                           names);
@@ -112,7 +163,9 @@ int cmdCalibrate(const Argv& argv) {
     return 0;
   }
   if (args->positionals().size() != 1) return fail("calibrate", "expected one MODEL argument (see --help)", 2);
-  if (!args->get("data") && !args->get("stats")) return fail("calibrate", "--data DIR|LIST is required", 2);
+  if (!args->get("data") && !args->get("stats") && !args->get("project"))
+    return fail("calibrate", "--data DIR|LIST is required", 2);
+  if (args->get("project") && args->get("stats")) return fail("calibrate", "--project and --stats exclude each other", 2);
   auto out = args->get("out");
   if (!out) return fail("calibrate", "--out FILE.table is required", 2);
   if (args->has("per-channel") && args->has("per-tensor")) return fail("calibrate", "--per-channel and --per-tensor exclude each other", 2);
@@ -125,7 +178,8 @@ int cmdCalibrate(const Argv& argv) {
   options.method = args->get("method", "kl");
   const bool easyQuant = options.method == "eq";
   if (easyQuant) options.method = args->get("eq-start", "kl");
-  if (easyQuant && !args->get("data")) return fail("calibrate", "--method eq needs --data (it runs the model)", 2);
+  if (easyQuant && !args->get("data") && !args->get("project"))
+    return fail("calibrate", "--method eq needs --data (it runs the model)", 2);
   auto eqImages = args->getInt("eq-images", 50, 1, 100000);
   if (!eqImages) return fail("calibrate", eqImages.status().message(), 2);
   options.precision = *bits == 8 ? Precision::Int8 : Precision::Int7;
@@ -144,68 +198,89 @@ int cmdCalibrate(const Argv& argv) {
   options.weight_method = *wm;
   if (auto m = makeCalibrationMethod(options.method, options.method_options); !m) return fail("calibrate", m.status().message(), 2);
 
-  CanonicalizeReport folded;
-  auto graph = loadCanonicalModel(args->positionals()[0], *args, "calibrate", &folded);
-  if (!graph) return fail("calibrate", graph.status().message());
-  auto pre = preprocessFromArgs(*args, graph->values[graph->inputs[0]].shape);
-  if (!pre) return fail("calibrate", pre.status().message(), 2);
-
   Diagnostics diags;
   // Warnings (skipped images ...) are printed before an error too: they often explain it.
   auto failWith = [&](const Status& s) {
     for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
     return fail("calibrate", s.message());
   };
-  auto stats = statistics(*graph, *args, *pre, *threads, diags);
-  if (!stats) return failWith(stats.status());
-  auto spec = calibrateSpec(*graph, *stats, options, &diags);
-  if (!spec) return failWith(spec.status());
+  EasyQuantOptions eq;
+  eq.images = *eqImages;
+  eq.threads = *threads;
+  eq.input = args->has("eq-sequential") ? EasyQuantInput::Sequential : EasyQuantInput::Isolated;
+
+  std::optional<CanonicalizeReport> folded;
+  Graph graph;
+  int64_t images = 0;
+  QuantSpec spec;
   std::string reported = options.method;
-  if (easyQuant) {
-    auto dataset = openDataset(*args->get("data"));
-    if (!dataset) return fail("calibrate", dataset.status().message());
-    EasyQuantOptions eq;
-    eq.images = *eqImages;
-    eq.threads = *threads;
-    eq.input = args->has("eq-sequential") ? EasyQuantInput::Sequential : EasyQuantInput::Isolated;
-    auto refined = refineEasyQuant(*graph, *spec, *dataset, *pre, eq, progressLine, diags);
-    if (!refined) return failWith(refined.status());
-    *spec = std::move(refined->spec);
-    reported = "eq (from " + options.method + ", " + std::to_string(refined->images) + " images, " +
-               std::to_string(static_cast<int>(refined->seconds + 0.5)) + " s)";
+  if (auto project = args->get("project")) {
+    Session session;
+    auto r = calibrateInProject(*args, *project, options, easyQuant ? &eq : nullptr, *threads, session, diags);
+    if (!r.isOk()) return failWith(r);
+    graph = session.canonicalGraph();
+    images = session.statistics()->images;
+    spec = *session.spec();
+    if (easyQuant && session.easyQuant())
+      reported = "eq (from " + options.method + ", " + std::to_string(session.easyQuant()->images) + " images)";
+  } else {
+    CanonicalizeReport report;
+    auto loaded = loadCanonicalModel(args->positionals()[0], *args, "calibrate", &report);
+    if (!loaded) return fail("calibrate", loaded.status().message());
+    graph = std::move(*loaded);
+    folded = report;
+    auto pre = preprocessFromArgs(*args, graph.values[graph.inputs[0]].shape);
+    if (!pre) return fail("calibrate", pre.status().message(), 2);
+    auto stats = statistics(graph, *args, *pre, *threads, diags);
+    if (!stats) return failWith(stats.status());
+    images = stats->images;
+    auto made = calibrateSpec(graph, *stats, options, &diags);
+    if (!made) return failWith(made.status());
+    spec = std::move(*made);
+    if (easyQuant) {
+      auto dataset = openDataset(*args->get("data"));
+      if (!dataset) return fail("calibrate", dataset.status().message());
+      auto refined = refineEasyQuant(graph, spec, *dataset, *pre, eq, progressLine, diags);
+      if (!refined) return failWith(refined.status());
+      spec = std::move(refined->spec);
+      reported = "eq (from " + options.method + ", " + std::to_string(refined->images) + " images, " +
+                 std::to_string(static_cast<int>(refined->seconds + 0.5)) + " s)";
+    }
   }
   NcnnTableOptions tableOptions;
   tableOptions.winograd_6bit = options.ncnn_winograd_6bit;
-  if (Status s = writeNcnnTable(*graph, *spec, *out, tableOptions, &diags); !s.isOk()) return failWith(s);
+  if (Status s = writeNcnnTable(graph, spec, *out, tableOptions, &diags); !s.isOk()) return failWith(s);
   int sixBit = 0;
-  for (const LayerQuant& l : spec->layers) sixBit += l.weight_bits == kNcnnWinogradWeightBits;
+  for (const LayerQuant& l : spec.layers) sixBit += l.weight_bits == kNcnnWinogradWeightBits;
   for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
 
   if (args->has("json")) {
     nlohmann::json layers = nlohmann::json::array();
-    for (const LayerQuant& l : spec->layers)
+    for (const LayerQuant& l : spec.layers)
       layers.push_back({{"layer", l.layer}, {"precision", toString(l.precision)}, {"input_threshold", l.input.value},
                         {"input_method", l.input.method}, {"weight_method", l.weight_method},
                         {"weight_thresholds", l.weight_thresholds.size()}, {"weight_bits", effectiveWeightBits(l)}});
-    nlohmann::json j = {{"model", graph->name}, {"images", stats->images}, {"method", easyQuant ? "eq" : options.method}, {"bits", *bits},
+    nlohmann::json j = {{"model", graph.name}, {"images", images}, {"method", easyQuant ? "eq" : options.method}, {"bits", *bits},
                         {"granularity", toString(options.weight_granularity)}, {"table", *out},
-                        {"folded_batchnorm", folded.folded_batchnorm + folded.folded_scale},
-                        {"fused_activations", folded.fused_activations}, {"winograd_6bit_layers", sixBit},
+                        {"winograd_6bit_layers", sixBit},
                         {"layers", layers}};
+    if (folded) j["folded_batchnorm"] = folded->folded_batchnorm + folded->folded_scale, j["fused_activations"] = folded->fused_activations;
+    if (auto project = args->get("project")) j["project"] = *project;
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
-  std::printf("%s: %d BatchNorm/Scale folded into convolutions, %d activations fused\n", args->positionals()[0].c_str(),
-              folded.folded_batchnorm + folded.folded_scale, folded.fused_activations);
-  std::printf("statistics: %lld images; method %s, INT%d, %s weights (%s)\n", static_cast<long long>(stats->images),
+  if (folded)
+    std::printf("%s: %d BatchNorm/Scale folded into convolutions, %d activations fused\n", args->positionals()[0].c_str(),
+                folded->folded_batchnorm + folded->folded_scale, folded->fused_activations);
+  std::printf("statistics: %lld images; method %s, INT%d, %s weights (%s)\n", static_cast<long long>(images),
               reported.c_str(), *bits, toString(options.weight_granularity), toString(options.weight_method));
   if (sixBit > 0) std::printf("%d layer(s) with ncnn's 6-bit Winograd weights (3x3 stride 1; 31/T)\n", sixBit);
   std::printf("\n");
   std::printf("%-40s %12s %12s  %s\n", "layer", "threshold", "scale", "method");
   const int q = qmax(*bits);
-  for (const LayerQuant& l : spec->layers)
+  for (const LayerQuant& l : spec.layers)
     std::printf("%-40s %12.6g %12.6g  %s\n", l.layer.c_str(), l.input.value, q / l.input.value, l.input.method.c_str());
-  std::printf("\nwrote %s (%zu layers)\n", out->c_str(), spec->layers.size());
+  std::printf("\nwrote %s (%zu layers)\n", out->c_str(), spec.layers.size());
   return 0;
 }
 

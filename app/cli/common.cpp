@@ -31,7 +31,7 @@ Result<Shape> parseShape(const std::string& text) {
   return shape;
 }
 
-Result<Graph> loadModelFromArgs(const std::string& path, const Args& args) {
+Result<ImportOptions> importOptionsFromArgs(const Args& args) {
   ImportOptions options;
   options.weights_path = args.get("weights", "");
   if (auto s = args.get("input-shape")) {
@@ -39,8 +39,14 @@ Result<Graph> loadModelFromArgs(const std::string& path, const Args& args) {
     if (!shape) return shape.status();
     options.input_shape = *shape;
   }
+  return options;
+}
+
+Result<Graph> loadModelFromArgs(const std::string& path, const Args& args) {
+  auto options = importOptionsFromArgs(args);
+  if (!options) return options.status();
   Diagnostics diags;
-  Result<Graph> graph = loadModel(path, options, &diags);
+  Result<Graph> graph = loadModel(path, *options, &diags);
   for (const Diagnostic& d : diags) {
     if (d.severity == Severity::Info) continue;
     std::fprintf(stderr, "%s: %s\n", d.severity == Severity::Error ? "error" : "warning", d.message.c_str());

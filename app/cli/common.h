@@ -17,6 +17,8 @@ class Args;
 // Loads MODEL with the common options (--weights, --input-shape) and prints the importer's
 // warnings to stderr.
 Result<Graph> loadModelFromArgs(const std::string& path, const Args& args);
+// The import options those flags give.
+Result<ImportOptions> importOptionsFromArgs(const Args& args);
 
 // "3.86 G", "569.6 M", "12.3 k".
 std::string humanCount(double value);
