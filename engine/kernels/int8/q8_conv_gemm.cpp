@@ -11,6 +11,7 @@
 #endif
 
 #include "core/parallel.h"
+#include "kernels/int8/q8_depthwise.h"
 #include "kernels/int8/q8_kernels.h"
 
 namespace eqw::kernels::q8 {
@@ -202,6 +203,7 @@ void q8GemmTileScalar(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_
 }
 
 Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa) {
+  if (isDepthwise(resolved, in)) return makeQ8Depthwise(resolved, in, out, isa);
   if (resolved.kind != OpKind::Convolution || resolved.p<ConvParams>().group != 1) return KernelPtr{};
   const Q8Tile tile = q8GemmTile(isa, resolved.quant.bits, resolved.quant.weight_qmax);
   if (!tile.fn) return KernelPtr{};
@@ -219,7 +221,10 @@ Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in,
 #define EQW_Q8_LEVEL(Suffix)                                                                                      \
   void q8QuantizeRow##Suffix(const float* x, int64_t n, float scale, float lo, float hi, int32_t shift, uint8_t* out); \
   void q8DequantRow##Suffix(const int32_t* acc, int64_t n, int32_t correction, float deq, float bias, int act, float a, \
-                            float b, float* y);
+                            float b, float* y);                                                                          \
+  void q8DwPlane##Suffix(const int16_t* planes, int64_t wq, int64_t planeSize, const int8_t* w, int kh, int kw, int sh,  \
+                         int sw, int dh, int dw, int64_t oh, int64_t ow, int32_t* acc, float deq, float bias, int act,    \
+                         float a, float b, float* y);
 EQW_Q8_LEVEL(Avx512Vnni)
 EQW_Q8_LEVEL(AvxVnni)
 EQW_Q8_LEVEL(Avx2)
@@ -238,6 +243,20 @@ Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
     return {q8GemmTileAvx2U7, "avx2", q8QuantizeRowAvx2, q8DequantRowAvx2};
 #else
   (void)isa, (void)inputBits, (void)weightQmax;
+#endif
+  return {};
+}
+
+Q8Rows q8Rows(Isa isa) {
+#if defined(EQW_X86_KERNELS)
+  const int level = static_cast<int>(isa);
+  if (level >= static_cast<int>(Isa::Avx512Vnni) && isaSupported(Isa::Avx512Vnni))
+    return {"avx512vnni", q8QuantizeRowAvx512Vnni, q8DequantRowAvx512Vnni, q8DwPlaneAvx512Vnni};
+  if (level >= static_cast<int>(Isa::AvxVnni) && isaSupported(Isa::AvxVnni))
+    return {"avxvnni", q8QuantizeRowAvxVnni, q8DequantRowAvxVnni, q8DwPlaneAvxVnni};
+  if (level >= static_cast<int>(Isa::Avx2) && isaSupported(Isa::Avx2)) return {"avx2", q8QuantizeRowAvx2, q8DequantRowAvx2, q8DwPlaneAvx2};
+#else
+  (void)isa;
 #endif
   return {};
 }

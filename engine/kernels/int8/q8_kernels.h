@@ -33,8 +33,23 @@ struct Q8Tile {
 };
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax);
 
+// The row pieces that do not depend on the grid width (no int16 saturation anywhere), for the
+// strongest level `isa` allows from AVX2 up; all null below. dwPlane: one depthwise plane (see
+// x86/q8_rows_impl.h).
+using Q8DwPlaneFn = void (*)(const int16_t* planes, int64_t wq, int64_t planeSize, const int8_t* w, int kh, int kw,
+                             int sh, int sw, int dh, int dw, int64_t oh, int64_t ow, int32_t* acc, float deq, float bias,
+                             int act, float a, float b, float* y);
+struct Q8Rows {
+  const char* isa = "";
+  Q8QuantizeRowFn quantize = nullptr;
+  Q8DequantRowFn dequant = nullptr;
+  Q8DwPlaneFn dwPlane = nullptr;
+};
+Q8Rows q8Rows(Isa isa);
+
 // Kernels for a resolved node with node.quant active. The fast one is null (not an error) when
-// the ISA has no integer tile or the layer has a shape it does not cover (grouped convolution).
+// the ISA has no integer kernel for the layer's shape (grouped convolutions other than depthwise,
+// InnerProduct).
 Result<KernelPtr> makeQ8Reference(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out);
 Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa);
 

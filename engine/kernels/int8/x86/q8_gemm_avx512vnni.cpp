@@ -18,6 +18,12 @@ void q8DequantRowAvx512Vnni(const int32_t* acc, int64_t n, int32_t correction, f
   dequantRowImpl(acc, n, correction, deq, bias, act, a, b, y);
 }
 
+void q8DwPlaneAvx512Vnni(const int16_t* planes, int64_t wq, int64_t planeSize, const int8_t* w, int kh, int kw, int sh,
+                 int sw, int dh, int dw, int64_t oh, int64_t ow, int32_t* acc, float deq, float bias, int act, float a,
+                 float b, float* y) {
+  dwPlaneImpl(planes, wq, planeSize, w, kh, kw, sh, sw, dh, dw, oh, ow, acc, deq, bias, act, a, b, y);
+}
+
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
   constexpr int kRows = 12;
   __m512i acc[kRows][2];

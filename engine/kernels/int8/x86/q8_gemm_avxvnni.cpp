@@ -14,6 +14,12 @@ void q8DequantRowAvxVnni(const int32_t* acc, int64_t n, int32_t correction, floa
   dequantRowImpl(acc, n, correction, deq, bias, act, a, b, y);
 }
 
+void q8DwPlaneAvxVnni(const int16_t* planes, int64_t wq, int64_t planeSize, const int8_t* w, int kh, int kw, int sh,
+                 int sw, int dh, int dw, int64_t oh, int64_t ow, int32_t* acc, float deq, float bias, int act, float a,
+                 float b, float* y) {
+  dwPlaneImpl(planes, wq, planeSize, w, kh, kw, sh, sw, dh, dw, oh, ow, acc, deq, bias, act, a, b, y);
+}
+
 namespace {
 struct VnniDot {
   static __m256i add(__m256i acc, __m256i u8, __m256i s8) { return _mm256_dpbusd_avx_epi32(acc, u8, s8); }

@@ -46,5 +46,28 @@ void dequantRowImpl(const int32_t* acc, int64_t n, int32_t correction, float deq
   }
 }
 
+// One depthwise output plane in integers. planes holds the channel's input as int16 with the pad
+// value around it, split by column phase for a horizontal stride sw: phase p (planeSize values,
+// wq columns) holds padded columns p, p + sw, p + 2 sw ..., so every tap reads one contiguous run
+// of a row. w holds the kh x kw weights; acc is scratch of owPad int32. Each output row is summed
+// tap by tap over owPad columns (a multiple of 16, so no scalar remainder runs; the planes are wide
+// enough, and the columns past ow are dropped), then its first ow columns are dequantized.
+void dwPlaneImpl(const int16_t* planes, int64_t wq, int64_t planeSize, const int8_t* w, int kh, int kw, int sh, int sw,
+                 int dh, int dw, int64_t oh, int64_t ow, int32_t* __restrict acc, float deq, float bias, int act, float a,
+                 float b, float* y) {
+  const int64_t owPad = (ow + 15) / 16 * 16;
+  for (int64_t oy = 0; oy < oh; ++oy) {
+    for (int64_t ox = 0; ox < owPad; ++ox) acc[ox] = 0;
+    for (int ky = 0; ky < kh; ++ky)
+      for (int kx = 0; kx < kw; ++kx) {
+        const int64_t col = static_cast<int64_t>(kx) * dw;
+        const int16_t* __restrict row = planes + (col % sw) * planeSize + (oy * sh + ky * dh) * wq + col / sw;
+        const int32_t wv = w[ky * kw + kx];
+        for (int64_t ox = 0; ox < owPad; ++ox) acc[ox] += wv * row[ox];
+      }
+    dequantRowImpl(acc, ow, 0, deq, bias, act, a, b, y + oy * ow);
+  }
+}
+
 }  // namespace
 }  // namespace eqw::kernels::q8

@@ -12,6 +12,7 @@
 
 #include "core/parallel.h"
 #include "engine/kernels/x86/fast_test_util.h"
+#include "kernels/int8/q8_depthwise.h"
 #include "kernels/int8/q8_kernels.h"
 
 namespace eqw::kernels::q8 {
@@ -129,6 +130,69 @@ TEST(Q8Conv, GemmEqualsTheReferenceBitForBit) {
         }
   }
   if (ran == 0) GTEST_SKIP() << "no integer GEMM tile runs on this CPU";
+}
+
+struct DwCase {
+  int c, h, w, k, stride, pad, dilation;
+  ActKind act;
+  float padValue;
+};
+
+TEST(Q8Depthwise, EqualsTheReferenceBitForBit) {
+  const DwCase cases[] = {
+      {8, 14, 14, 3, 1, 1, 1, ActKind::ReLU, 0.f},  {17, 13, 11, 3, 2, 1, 1, ActKind::Clip, 0.f},
+      {5, 12, 12, 5, 1, 2, 1, ActKind::None, 0.f},  {6, 15, 9, 5, 2, 2, 1, ActKind::LeakyReLU, 0.f},
+      {4, 16, 16, 3, 1, 2, 2, ActKind::ReLU, 0.25f}, {3, 7, 40, 3, 1, 0, 1, ActKind::None, 0.f},
+  };
+  std::mt19937 rng(17);
+  ThreadPool pool(2);
+  int ran = 0;
+  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2}) {
+    if (!isaSupported(isa)) {
+      std::printf("[ SKIPPED  ] %s: this CPU lacks it\n", toString(isa));
+      continue;
+    }
+    for (int bits : {8, 7})
+      for (bool uns : {false, true})
+        for (const DwCase& dc : cases) {
+          ConvParams p;
+          p.num_output = p.group = dc.c;
+          p.kernel_h = p.kernel_w = dc.k;
+          p.stride_h = p.stride_w = dc.stride;
+          p.dilation_h = p.dilation_w = dc.dilation;
+          p.pads = {dc.pad, dc.pad, dc.pad, dc.pad};
+          p.bias = true;
+          p.act.kind = dc.act;
+          p.act.a = dc.act == ActKind::LeakyReLU ? 0.1f : 0.f;
+          p.act.b = 6.f;
+          p.pad_value = dc.padValue;
+          Node n = makeFastNode(OpKind::Convolution, p, {randomTensor({dc.c, 1, dc.k, dc.k}, rng), randomTensor({dc.c}, rng)});
+          n.quant.bits = bits;
+          n.quant.unsigned_input = uns;
+          n.quant.input_scale = (bits == 8 ? 127.f : 63.f) / 1.5f;
+          n.quant.weight_qmax = bits == 8 ? 127 : 63;
+          for (int o = 0; o < dc.c; ++o) n.quant.weight_scales.push_back(n.quant.weight_qmax / (0.7f + 0.02f * static_cast<float>(o)));
+          std::vector<Tensor> inputs = {randomTensor({1, dc.c, dc.h, dc.w}, rng, uns ? 0.f : -2.f, 2.f)};
+          inputs[0].f32()[3] = std::nanf("");  // NaN quantizes to 0 in both
+          std::vector<Shape> outShapes;
+          ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+          ASSERT_TRUE(isDepthwise(n, {inputs[0].shape()}));
+          auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
+          ASSERT_TRUE(ref.isOk()) << ref.status().toString();
+          auto fast = makeQ8Fast(n, {inputs[0].shape()}, outShapes, isa);
+          ASSERT_TRUE(fast.isOk() && *fast) << (fast.isOk() ? "no kernel" : fast.status().toString());
+          const std::string what = std::string((*fast)->name()) + " bits " + std::to_string(bits) + (uns ? " unsigned" : "") +
+                                   " c" + std::to_string(dc.c) + " k" + std::to_string(dc.k) + " s" + std::to_string(dc.stride);
+          Status st;
+          auto want = runKernel(**ref, inputs, outShapes, nullptr, &st);
+          ASSERT_TRUE(st.isOk()) << st.toString();
+          auto got = runKernel(**fast, inputs, outShapes, &pool, &st);
+          ASSERT_TRUE(st.isOk()) << what << ": " << st.toString();
+          ASSERT_EQ(std::memcmp(got[0].f32(), want[0].f32(), sizeof(float) * static_cast<size_t>(want[0].numel())), 0) << what;
+          ++ran;
+        }
+  }
+  if (ran == 0) GTEST_SKIP() << "no integer row kernels run on this CPU";
 }
 
 // The reference against a float computation on the grid: sum of (q(x)/s_in) * (q(w)/s_w) + bias.

@@ -1,0 +1,14 @@
+// The integer depthwise convolution (q8_depthwise.cpp).
+#pragma once
+
+#include "kernels/int8/q8_kernels.h"
+
+namespace eqw::kernels::q8 {
+
+// Convolution with one input and one output channel per group (group == channels == outputs).
+bool isDepthwise(const Node& node, const std::vector<Shape>& in);
+// Null (not an error) when the ISA has no integer row kernels or the node is not depthwise.
+Result<KernelPtr> makeQ8Depthwise(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out,
+                                  Isa isa);
+
+}  // namespace eqw::kernels::q8
