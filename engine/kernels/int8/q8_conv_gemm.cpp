@@ -232,6 +232,7 @@ EQW_Q8_LEVEL(Avx2)
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvxVnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+void q8GemmTileAvx2I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 #endif
 
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
@@ -241,6 +242,8 @@ Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
   if (level >= static_cast<int>(Isa::AvxVnni) && isaSupported(Isa::AvxVnni)) return {q8GemmTileAvxVnni, "avxvnni", q8QuantizeRowAvxVnni, q8DequantRowAvxVnni};
   if (level >= static_cast<int>(Isa::Avx2) && isaSupported(Isa::Avx2) && inputBits <= 7 && weightQmax <= 63)
     return {q8GemmTileAvx2U7, "avx2", q8QuantizeRowAvx2, q8DequantRowAvx2};
+  if (level >= static_cast<int>(Isa::Avx2) && isaSupported(Isa::Avx2))
+    return {q8GemmTileAvx2I8, "avx2", q8QuantizeRowAvx2, q8DequantRowAvx2};
 #else
   (void)isa, (void)inputBits, (void)weightQmax;
 #endif

@@ -16,9 +16,11 @@ constexpr int kTilePixels = 32;
 using Q8GemmTileFn = void (*)(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 
 // The portable tile (the same sums in plain loops), and the strongest tile `isa` allows for a
-// layer: INT8 needs a VNNI level; AVX2's vpmaddubsw (u8 x s8 pairs summed into int16) is exact
-// only when a pair cannot saturate: inputs of at most 7 bits (+128 shift: <= 191) and weights of
-// at most +-63, 2 * 191 * 63 < 32767 — EasyQuant's INT7. fn is null when none fits.
+// layer: VNNI's vpdpbusd at any width; on AVX2, vpmaddubsw (u8 x s8 pairs summed into int16) is
+// exact only when a pair cannot saturate — inputs of at most 7 bits (+128 shift: <= 191) and
+// weights of at most +-63, 2 * 191 * 63 < 32767, EasyQuant's INT7 — and wider grids take the
+// 16-bit-product tile (vpmaddwd), which does about half the work per instruction. fn is null
+// below AVX2.
 void q8GemmTileScalar(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 // The row ends of the same ISA: q8::quantize over a row into bytes + shift, and q8::dequantize of a
 // row of sums (act 0 none, 1 ReLU, 2 Clip [a, b]; the driver applies other activations after).

@@ -31,7 +31,8 @@ struct TileCase {
 TEST(Q8Tiles, EveryTileEqualsTheScalarTile) {
   std::mt19937 rng(5);
   int ran = 0;
-  for (TileCase tc : {TileCase{Isa::Avx512Vnni, 8, 127}, TileCase{Isa::AvxVnni, 8, 127}, TileCase{Isa::Avx2, 7, 63}}) {
+  for (TileCase tc : {TileCase{Isa::Avx512Vnni, 8, 127}, TileCase{Isa::AvxVnni, 8, 127}, TileCase{Isa::Avx2, 7, 63},
+                      TileCase{Isa::Avx2, 8, 127}}) {
     if (!isaSupported(tc.isa)) {
       std::printf("[ SKIPPED  ] tile %s: this CPU lacks it\n", toString(tc.isa));
       continue;
