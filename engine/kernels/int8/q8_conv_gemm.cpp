@@ -204,6 +204,7 @@ void q8GemmTileScalar(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_
 
 Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa) {
   if (isDepthwise(resolved, in)) return makeQ8Depthwise(resolved, in, out, isa);
+  if (resolved.kind == OpKind::InnerProduct) return makeQ8InnerProduct(resolved, in, out, isa);
   if (resolved.kind != OpKind::Convolution || resolved.p<ConvParams>().group != 1) return KernelPtr{};
   const Q8Tile tile = q8GemmTile(isa, resolved.quant.bits, resolved.quant.weight_qmax);
   if (!tile.fn) return KernelPtr{};

@@ -50,4 +50,38 @@ void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, in
   }
 }
 
+// Fully connected: out[b * 16 + i] = sum over k of x[k] * w, for `blocks` blocks of 16 outputs
+// packed [blocks][kGroups][16][4]; x is [kGroups][4] bytes, broadcast 4 at a time as vpdpbusd's
+// unsigned operand. Four blocks share each broadcast.
+void q8GemvAvx512Vnni(int64_t kGroups, const int8_t* w, int64_t blocks, const uint8_t* x, int32_t* out) {
+  int64_t b = 0;
+  for (; b + 4 <= blocks; b += 4) {
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    const int8_t* w0 = w + b * kGroups * 64;
+    for (int64_t g = 0; g < kGroups; ++g) {
+      int32_t four;
+      std::memcpy(&four, x + g * 4, 4);
+      const __m512i xb = _mm512_set1_epi32(four);
+      acc0 = _mm512_dpbusd_epi32(acc0, xb, _mm512_loadu_si512(w0 + g * 64));
+      acc1 = _mm512_dpbusd_epi32(acc1, xb, _mm512_loadu_si512(w0 + (kGroups + g) * 64));
+      acc2 = _mm512_dpbusd_epi32(acc2, xb, _mm512_loadu_si512(w0 + (2 * kGroups + g) * 64));
+      acc3 = _mm512_dpbusd_epi32(acc3, xb, _mm512_loadu_si512(w0 + (3 * kGroups + g) * 64));
+    }
+    _mm512_storeu_si512(out + b * 16, acc0);
+    _mm512_storeu_si512(out + b * 16 + 16, acc1);
+    _mm512_storeu_si512(out + b * 16 + 32, acc2);
+    _mm512_storeu_si512(out + b * 16 + 48, acc3);
+  }
+  for (; b < blocks; ++b) {
+    __m512i acc = _mm512_setzero_si512();
+    const int8_t* wb = w + b * kGroups * 64;
+    for (int64_t g = 0; g < kGroups; ++g) {
+      int32_t four;
+      std::memcpy(&four, x + g * 4, 4);
+      acc = _mm512_dpbusd_epi32(acc, _mm512_set1_epi32(four), _mm512_loadu_si512(wb + g * 64));
+    }
+    _mm512_storeu_si512(out + b * 16, acc);
+  }
+}
+
 }  // namespace eqw::kernels::q8

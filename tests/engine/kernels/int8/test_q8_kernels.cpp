@@ -196,6 +196,43 @@ TEST(Q8Depthwise, EqualsTheReferenceBitForBit) {
   if (ran == 0) GTEST_SKIP() << "no integer row kernels run on this CPU";
 }
 
+TEST(Q8InnerProduct, EqualsTheReferenceBitForBit) {
+  std::mt19937 rng(23);
+  ThreadPool pool(2);
+  int ran = 0;
+  for (int bits : {8, 7})
+    for (bool uns : {false, true})
+      for (auto [k, oc] : {std::pair{5, 1}, std::pair{64, 10}, std::pair{130, 17}, std::pair{1280, 70}, std::pair{33, 64}}) {
+        InnerProductParams p;
+        p.num_output = oc;
+        p.bias = true;
+        p.act.kind = k % 2 ? ActKind::ReLU : ActKind::None;
+        Node n = makeFastNode(OpKind::InnerProduct, p, {randomTensor({oc, k}, rng), randomTensor({oc}, rng)});
+        n.quant.bits = bits;
+        n.quant.unsigned_input = uns;
+        n.quant.input_scale = (bits == 8 ? 127.f : 63.f) / 1.5f;
+        n.quant.weight_qmax = bits == 8 ? 127 : 63;
+        for (int o = 0; o < oc; ++o) n.quant.weight_scales.push_back(n.quant.weight_qmax / (0.8f + 0.01f * static_cast<float>(o)));
+        std::vector<Tensor> inputs = {randomTensor({1, k}, rng, uns ? 0.f : -2.f, 2.f)};
+        std::vector<Shape> outShapes;
+        ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+        auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
+        ASSERT_TRUE(ref.isOk()) << ref.status().toString();
+        auto fast = makeQ8Fast(n, {inputs[0].shape()}, outShapes, Isa::Avx512Vnni);
+        ASSERT_TRUE(fast.isOk()) << fast.status().toString();
+        if (!*fast) continue;
+        Status st;
+        auto want = runKernel(**ref, inputs, outShapes, nullptr, &st);
+        ASSERT_TRUE(st.isOk());
+        auto got = runKernel(**fast, inputs, outShapes, &pool, &st);
+        ASSERT_TRUE(st.isOk()) << st.toString();
+        ASSERT_EQ(std::memcmp(got[0].f32(), want[0].f32(), sizeof(float) * static_cast<size_t>(oc)), 0)
+            << "bits " << bits << " k " << k << " oc " << oc;
+        ++ran;
+      }
+  if (ran == 0) GTEST_SKIP() << "no integer fully connected kernel on this CPU (AVX-512 VNNI)";
+}
+
 // The reference against a float computation on the grid: sum of (q(x)/s_in) * (q(w)/s_w) + bias.
 TEST(Q8Conv, ReferenceEqualsTheDequantizedFloatConvolution) {
   std::mt19937 rng(3);
