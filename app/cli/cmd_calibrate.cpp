@@ -75,6 +75,21 @@ bool progressLine(const std::string& stage, int64_t done, int64_t total) {
   return true;
 }
 
+// --max-images and --passes; only the inputs of quantized layers are observed (the table needs
+// these only; half the work on most nets).
+Result<CollectOptions> collectOptions(const Args& args, int threads) {
+  auto maxImages = args.getInt("max-images", 0, 0, 1 << 30);
+  if (!maxImages) return maxImages.status();
+  auto passes = args.getInt("passes", 2, 1, 2);
+  if (!passes) return passes.status();
+  CollectOptions co;
+  co.threads = threads;
+  co.max_images = *maxImages;
+  co.passes = *passes;
+  co.values = StatsValues::QuantizableInputs;
+  return co;
+}
+
 Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preprocess& pre, int threads, Diagnostics& diags) {
   const std::string cache = args.get("stats", "");
   std::error_code ec;
@@ -88,16 +103,9 @@ Result<StatsSet> statistics(const Graph& graph, const Args& args, const Preproce
   }
   auto dataset = openDataset(*args.get("data"));
   if (!dataset) return dataset.status();
-  auto maxImages = args.getInt("max-images", 0, 0, 1 << 30);
-  if (!maxImages) return maxImages.status();
-  auto passes = args.getInt("passes", 2, 1, 2);
-  if (!passes) return passes.status();
-  CollectOptions co;
-  co.threads = threads;
-  co.max_images = *maxImages;
-  co.passes = *passes;
-  co.values = StatsValues::QuantizableInputs;  // the table needs these only; half the work on most nets
-  auto stats = collectStatistics(graph, *dataset, pre, co, progressLine, diags);
+  auto co = collectOptions(args, threads);
+  if (!co) return co.status();
+  auto stats = collectStatistics(graph, *dataset, pre, *co, progressLine, diags);
   if (!stats) return stats.status();
   if (!cache.empty()) EQW_RETURN_IF_ERROR(saveStats(*stats, cache));
   return stats;
@@ -130,17 +138,10 @@ Status calibrateInProject(const Args& args, const std::string& path, const Calib
   } else if (!session.dataset(DatasetRole::Calibration)) {
     return invalidArgument("project " + path + " has no calibration set yet: give --data");
   }
-  auto maxImages = args.getInt("max-images", 0, 0, 1 << 30);
-  if (!maxImages) return maxImages.status();
-  auto passes = args.getInt("passes", 2, 1, 2);
-  if (!passes) return passes.status();
-  CollectOptions co;
-  co.threads = threads;
-  co.max_images = *maxImages;
-  co.passes = *passes;
-  co.values = StatsValues::QuantizableInputs;
+  auto co = collectOptions(args, threads);
+  if (!co) return co.status();
   const int64_t runs = session.statisticsRuns();
-  EQW_RETURN_IF_ERROR(session.collectStatistics(co, progressLine, diags));
+  EQW_RETURN_IF_ERROR(session.collectStatistics(*co, progressLine, diags));
   if (session.statisticsRuns() == runs)
     std::fprintf(stderr, "statistics: %lld images, cached in %s\n", static_cast<long long>(session.statistics()->images),
                  path.c_str());

@@ -331,9 +331,10 @@ TEST(EasyQuant, BadInputsAreErrors) {
 // outlier per channel at tap (0, 0), which only ever reads the images' black top-left corner. The
 // outlier sets absmax but contributes nothing, so the best weight threshold clips it: every
 // channel's refined threshold must move well below absmax.
-Graph outlierConv(float outlier) {
+// A graph of one convolution over the sample's 28x28 gray input.
+Graph oneConvGraph(const std::string& name, const ConvParams& p, std::vector<Tensor> weights) {
   Graph g;
-  g.name = "outlier_conv";
+  g.name = name;
   const int x = g.addValue("input", {1, 1, 28, 28});
   const int y = g.addValue("conv_out");
   g.inputs = {x};
@@ -342,14 +343,22 @@ Graph outlierConv(float outlier) {
   n.name = "conv";
   n.source_type = "Convolution";
   n.kind = OpKind::Convolution;
+  n.params = p;
+  n.inputs = {x};
+  n.outputs = {y};
+  n.weights = std::move(weights);
+  g.addNode(std::move(n));
+  EXPECT_TRUE(g.validate().isOk());
+  EXPECT_TRUE(g.inferShapes().isOk());
+  return g;
+}
+
+Graph outlierConv(float outlier) {
   ConvParams p;
   p.num_output = 3;
   p.kernel_h = p.kernel_w = 28;
   p.pads = {4, 4, 4, 4};
   p.bias = true;
-  n.params = p;
-  n.inputs = {x};
-  n.outputs = {y};
   Tensor w({3, 1, 28, 28});
   uint32_t state = 12345;
   for (int64_t i = 0; i < w.numel(); ++i) {
@@ -357,11 +366,7 @@ Graph outlierConv(float outlier) {
     w.f32()[i] = (static_cast<float>(state >> 8) / 16777216.f - 0.5f) * 0.02f;  // uniform in ±0.01
   }
   for (int c = 0; c < 3; ++c) w.f32()[c * 28 * 28] = outlier;
-  n.weights = {w, Tensor::fromVector({3}, {0.1f, -0.2f, 0.05f})};
-  g.addNode(std::move(n));
-  EXPECT_TRUE(g.validate().isOk());
-  EXPECT_TRUE(g.inferShapes().isOk());
-  return g;
+  return oneConvGraph("outlier_conv", p, {w, Tensor::fromVector({3}, {0.1f, -0.2f, 0.05f})});
 }
 
 // Mean cosine of the conv's output with weight threshold t on every channel and the input on its
@@ -432,24 +437,11 @@ TEST(EasyQuant, OutlierWeightIsClipped) {
 
 // Convolution 1 -> 8 channels, 3x3, stride 1, pad 1: a layer ncnn runs with 6-bit Winograd weights.
 Graph winogradConv() {
-  Graph g;
-  g.name = "winograd_conv";
-  const int x = g.addValue("input", {1, 1, 28, 28});
-  const int y = g.addValue("conv_out");
-  g.inputs = {x};
-  g.outputs = {y};
-  Node n;
-  n.name = "conv";
-  n.source_type = "Convolution";
-  n.kind = OpKind::Convolution;
   ConvParams p;
   p.num_output = 8;
   p.kernel_h = p.kernel_w = 3;
   p.pads = {1, 1, 1, 1};
   p.bias = true;
-  n.params = p;
-  n.inputs = {x};
-  n.outputs = {y};
   Tensor w({8, 1, 3, 3}), b({8});
   uint32_t state = 777;
   auto next = [&] {
@@ -458,11 +450,7 @@ Graph winogradConv() {
   };
   for (int64_t i = 0; i < w.numel(); ++i) w.f32()[i] = next();
   for (int64_t i = 0; i < b.numel(); ++i) b.f32()[i] = 0.1f * next();
-  n.weights = {w, b};
-  g.addNode(std::move(n));
-  EXPECT_TRUE(g.validate().isOk());
-  EXPECT_TRUE(g.inferShapes().isOk());
-  return g;
+  return oneConvGraph("winograd_conv", p, {w, b});
 }
 
 // The search runs on the layer's effective weight grid: a weight_bits 6 layer is searched on the

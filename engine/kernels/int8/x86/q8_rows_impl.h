@@ -71,3 +71,21 @@ void dwPlaneImpl(const int16_t* planes, int64_t wq, int64_t planeSize, const int
 
 }  // namespace
 }  // namespace eqw::kernels::q8
+
+// The exported row functions of one ISA file: q8QuantizeRow<Suffix>, q8DequantRow<Suffix> and
+// q8DwPlane<Suffix> (declared for the driver in q8_conv_gemm.cpp).
+#define EQW_Q8_ROW_FUNCTIONS(Suffix)                                                                              \
+  namespace eqw::kernels::q8 {                                                                                    \
+  void q8QuantizeRow##Suffix(const float* x, int64_t n, float scale, float lo, float hi, int32_t shift, uint8_t* out) { \
+    quantizeRowImpl(x, n, scale, lo, hi, shift, out);                                                             \
+  }                                                                                                               \
+  void q8DequantRow##Suffix(const int32_t* acc, int64_t n, int32_t correction, float deq, float bias, int act, float a, \
+                            float b, float* y) {                                                                  \
+    dequantRowImpl(acc, n, correction, deq, bias, act, a, b, y);                                                  \
+  }                                                                                                               \
+  void q8DwPlane##Suffix(const int16_t* planes, int64_t wq, int64_t planeSize, const int8_t* w, int kh, int kw, int sh, \
+                         int sw, int dh, int dw, int64_t oh, int64_t ow, int32_t* acc, float deq, float bias, int act, \
+                         float a, float b, float* y) {                                                            \
+    dwPlaneImpl(planes, wq, planeSize, w, kh, kw, sh, sw, dh, dw, oh, ow, acc, deq, bias, act, a, b, y);          \
+  }                                                                                                               \
+  }

@@ -23,6 +23,41 @@ using eqw::testing::makeFastNode;
 using eqw::testing::randomTensor;
 using eqw::testing::runKernel;
 
+// Builds the reference and the fast kernel of n at isa and compares one run bit for bit (the fast
+// one on pool). Returns false when there is no fast kernel for this node at this level; a mismatch
+// or an error is a test failure naming the kernel and `what`.
+bool fastMatchesReference(const Node& node, const std::vector<Tensor>& inputs, Isa isa, const ThreadPool* pool,
+                          const std::string& what) {
+  Node n = node;
+  std::vector<Shape> outShapes;
+  if (!inferShapes(n, inputs, &outShapes)) return false;
+  auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
+  auto fast = makeQ8Fast(n, {inputs[0].shape()}, outShapes, isa);
+  if (!ref.isOk() || !fast.isOk()) {
+    ADD_FAILURE() << what << ": " << (ref.isOk() ? fast.status() : ref.status()).toString();
+    return false;
+  }
+  if (!*fast) return false;
+  Status s;
+  auto want = runKernel(**ref, inputs, outShapes, nullptr, &s);
+  EXPECT_TRUE(s.isOk()) << what << ": reference: " << s.toString();
+  auto got = runKernel(**fast, inputs, outShapes, pool, &s);
+  EXPECT_TRUE(s.isOk()) << what << ": " << (*fast)->name() << ": " << s.toString();
+  EXPECT_EQ(std::memcmp(got[0].f32(), want[0].f32(), sizeof(float) * static_cast<size_t>(want[0].numel())), 0)
+      << (*fast)->name() << " " << what;
+  return true;
+}
+
+// The levels with integer kernels that this CPU runs; the others are reported as skipped.
+std::vector<Isa> integerLevels() {
+  std::vector<Isa> out;
+  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2}) {
+    if (isaSupported(isa)) out.push_back(isa);
+    else std::printf("[ SKIPPED  ] %s: this CPU lacks it\n", toString(isa));
+  }
+  return out;
+}
+
 struct TileCase {
   Isa isa;
   int bits, weightQmax;
@@ -102,32 +137,15 @@ TEST(Q8Conv, GemmEqualsTheReferenceBitForBit) {
   std::mt19937 rng(11);
   ThreadPool pool(2);
   int ran = 0;
-  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2}) {
-    if (!isaSupported(isa)) {
-      std::printf("[ SKIPPED  ] %s: this CPU lacks it\n", toString(isa));
-      continue;
-    }
+  for (Isa isa : integerLevels()) {
     for (int bits : {8, 7})
       for (bool uns : {false, true})
         for (const ConvCase& cc : kCases) {
           std::vector<Tensor> inputs;
           Node n = quantConv(cc, bits, uns, rng, &inputs);
-          std::vector<Shape> outShapes;
-          ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
-          auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
-          ASSERT_TRUE(ref.isOk()) << ref.status().toString();
-          auto fast = makeQ8Fast(n, {inputs[0].shape()}, outShapes, isa);
-          ASSERT_TRUE(fast.isOk()) << fast.status().toString();
-          if (!*fast) continue;  // no tile for this width at this level (AVX2 INT8)
-          const std::string what = std::string((*fast)->name()) + " bits " + std::to_string(bits) + (uns ? " unsigned" : "") +
-                                   " c" + std::to_string(cc.c) + " oc" + std::to_string(cc.oc) + " k" + std::to_string(cc.k);
-          Status s;
-          auto want = runKernel(**ref, inputs, outShapes, nullptr, &s);
-          ASSERT_TRUE(s.isOk()) << s.toString();
-          auto got = runKernel(**fast, inputs, outShapes, &pool, &s);
-          ASSERT_TRUE(s.isOk()) << what << ": " << s.toString();
-          ASSERT_EQ(std::memcmp(got[0].f32(), want[0].f32(), sizeof(float) * static_cast<size_t>(want[0].numel())), 0) << what;
-          ++ran;
+          const std::string what = "bits " + std::to_string(bits) + (uns ? " unsigned" : "") + " c" + std::to_string(cc.c) +
+                                   " oc" + std::to_string(cc.oc) + " k" + std::to_string(cc.k);
+          ran += fastMatchesReference(n, inputs, isa, &pool, what);
         }
   }
   if (ran == 0) GTEST_SKIP() << "no integer GEMM tile runs on this CPU";
@@ -148,11 +166,7 @@ TEST(Q8Depthwise, EqualsTheReferenceBitForBit) {
   std::mt19937 rng(17);
   ThreadPool pool(2);
   int ran = 0;
-  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2}) {
-    if (!isaSupported(isa)) {
-      std::printf("[ SKIPPED  ] %s: this CPU lacks it\n", toString(isa));
-      continue;
-    }
+  for (Isa isa : integerLevels()) {
     for (int bits : {8, 7})
       for (bool uns : {false, true})
         for (const DwCase& dc : cases) {
@@ -175,21 +189,10 @@ TEST(Q8Depthwise, EqualsTheReferenceBitForBit) {
           for (int o = 0; o < dc.c; ++o) n.quant.weight_scales.push_back(n.quant.weight_qmax / (0.7f + 0.02f * static_cast<float>(o)));
           std::vector<Tensor> inputs = {randomTensor({1, dc.c, dc.h, dc.w}, rng, uns ? 0.f : -2.f, 2.f)};
           inputs[0].f32()[3] = std::nanf("");  // NaN quantizes to 0 in both
-          std::vector<Shape> outShapes;
-          ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
           ASSERT_TRUE(isDepthwise(n, {inputs[0].shape()}));
-          auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
-          ASSERT_TRUE(ref.isOk()) << ref.status().toString();
-          auto fast = makeQ8Fast(n, {inputs[0].shape()}, outShapes, isa);
-          ASSERT_TRUE(fast.isOk() && *fast) << (fast.isOk() ? "no kernel" : fast.status().toString());
-          const std::string what = std::string((*fast)->name()) + " bits " + std::to_string(bits) + (uns ? " unsigned" : "") +
-                                   " c" + std::to_string(dc.c) + " k" + std::to_string(dc.k) + " s" + std::to_string(dc.stride);
-          Status st;
-          auto want = runKernel(**ref, inputs, outShapes, nullptr, &st);
-          ASSERT_TRUE(st.isOk()) << st.toString();
-          auto got = runKernel(**fast, inputs, outShapes, &pool, &st);
-          ASSERT_TRUE(st.isOk()) << what << ": " << st.toString();
-          ASSERT_EQ(std::memcmp(got[0].f32(), want[0].f32(), sizeof(float) * static_cast<size_t>(want[0].numel())), 0) << what;
+          const std::string what = "bits " + std::to_string(bits) + (uns ? " unsigned" : "") + " c" + std::to_string(dc.c) +
+                                   " k" + std::to_string(dc.k) + " s" + std::to_string(dc.stride);
+          EXPECT_TRUE(fastMatchesReference(n, inputs, isa, &pool, what)) << "no depthwise kernel: " << what;
           ++ran;
         }
   }
@@ -214,21 +217,8 @@ TEST(Q8InnerProduct, EqualsTheReferenceBitForBit) {
         n.quant.weight_qmax = bits == 8 ? 127 : 63;
         for (int o = 0; o < oc; ++o) n.quant.weight_scales.push_back(n.quant.weight_qmax / (0.8f + 0.01f * static_cast<float>(o)));
         std::vector<Tensor> inputs = {randomTensor({1, k}, rng, uns ? 0.f : -2.f, 2.f)};
-        std::vector<Shape> outShapes;
-        ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
-        auto ref = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
-        ASSERT_TRUE(ref.isOk()) << ref.status().toString();
-        auto fast = makeQ8Fast(n, {inputs[0].shape()}, outShapes, Isa::Avx512Vnni);
-        ASSERT_TRUE(fast.isOk()) << fast.status().toString();
-        if (!*fast) continue;
-        Status st;
-        auto want = runKernel(**ref, inputs, outShapes, nullptr, &st);
-        ASSERT_TRUE(st.isOk());
-        auto got = runKernel(**fast, inputs, outShapes, &pool, &st);
-        ASSERT_TRUE(st.isOk()) << st.toString();
-        ASSERT_EQ(std::memcmp(got[0].f32(), want[0].f32(), sizeof(float) * static_cast<size_t>(oc)), 0)
-            << "bits " << bits << " k " << k << " oc " << oc;
-        ++ran;
+        ran += fastMatchesReference(n, inputs, Isa::Avx512Vnni, &pool,
+                                    "bits " + std::to_string(bits) + " k " + std::to_string(k) + " oc " + std::to_string(oc));
       }
   if (ran == 0) GTEST_SKIP() << "no integer fully connected kernel on this CPU (AVX-512 VNNI)";
 }
