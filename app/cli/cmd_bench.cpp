@@ -159,9 +159,7 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
     if (p != Precision::Fp32) {
       QuantSpec spec;
       if (table) {
-        spec = *table;
-        for (LayerQuant& l : spec.layers)
-          if (l.precision != Precision::Fp32) l.precision = p, l.weight_bits = 0;
+        spec = withPrecision(*graph, *table, p, NcnnTableOptions{}.winograd_6bit);
       } else {
         auto made = benchmarkSpec(*graph, p, options.seed);
         if (!made) return fail("bench", made.status().message());

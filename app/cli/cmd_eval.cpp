@@ -69,18 +69,6 @@ Result<Columns> parseColumns(const Args& args) {
   return c;
 }
 
-// The spec with every quantized layer moved to `p` (FP32 layers stay FP32), with the weight width
-// ncnn gives it at `p`: 6 bits on its Winograd layers at INT8 when the rule is on.
-QuantSpec withPrecision(const Graph& graph, QuantSpec spec, Precision p, bool winograd6bit) {
-  for (LayerQuant& l : spec.layers) {
-    if (l.precision == Precision::Fp32) continue;
-    l.precision = p;
-    const int id = graph.findNode(l.layer);
-    l.weight_bits = id < 0 ? 0 : ncnnWeightBits(graph.nodes[static_cast<size_t>(id)], p, winograd6bit);
-  }
-  return spec;
-}
-
 std::string dbText(double db) {
   if (std::isinf(db)) return db > 0 ? "inf" : "-inf";
   char buf[32];

@@ -14,4 +14,15 @@ int ncnnWeightBits(const Node& node, Precision precision, bool winograd6bit) {
   return winograd6bit && precision == Precision::Int8 && ncnnRunsWinograd(node) ? kNcnnWinogradWeightBits : 0;
 }
 
+QuantSpec withPrecision(const Graph& graph, QuantSpec spec, Precision precision, bool winograd6bit,
+                        const std::function<bool(const LayerQuant&)>& keep) {
+  for (LayerQuant& l : spec.layers) {
+    if (l.precision == Precision::Fp32 || (keep && keep(l))) continue;
+    l.precision = precision;
+    const int id = graph.findNode(l.layer);
+    l.weight_bits = id < 0 ? 0 : ncnnWeightBits(graph.nodes[static_cast<size_t>(id)], precision, winograd6bit);
+  }
+  return spec;
+}
+
 }  // namespace eqw

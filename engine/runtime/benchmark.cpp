@@ -84,9 +84,9 @@ Result<QuantSpec> benchmarkSpec(const Graph& graph, Precision precision, uint64_
     if (isQuantizable(n) && !n.inputs.empty()) wanted[static_cast<size_t>(n.inputs[0])] = true;
   auto scan = [&](int value, const Tensor& t) {
     if (!wanted[static_cast<size_t>(value)]) return;
-    float m = 0.f;
-    for (int64_t i = 0; i < t.numel(); ++i) m = std::max(m, std::fabs(t.f32()[i]));
-    absmax[static_cast<size_t>(value)] = m;
+    TensorStats stats;
+    accumulateRange(stats, t.f32(), t.numel());
+    absmax[static_cast<size_t>(value)] = stats.absmax;
   };
   auto exec = Executor::create(graph, ExecutorOptions{});
   if (!exec) return exec.status();

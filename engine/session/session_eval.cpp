@@ -7,17 +7,13 @@ namespace eqw {
 
 Result<QuantSpec> Session::specAt(Precision precision) const {
   if (!s_->spec) return invalidArgument("no quantization spec (calibrate first)");
-  QuantSpec spec = *s_->spec;
-  for (LayerQuant& l : spec.layers) {
-    const LayerOverride* o = layerOverride(l.layer);
-    if (l.precision == Precision::Fp32 || (o && o->precision)) continue;
-    l.precision = precision;
-    // The weight width ncnn gives the layer at this precision, under the calibration's rule.
-    const int id = s_->canonical.findNode(l.layer);
-    l.weight_bits = id < 0 ? 0
-                           : ncnnWeightBits(s_->canonical.nodes[static_cast<size_t>(id)], precision,
-                                            s_->calibrate_options.ncnn_winograd_6bit);
-  }
+  // The weight width ncnn gives each layer at this precision, under the calibration's rule; a
+  // layer the user pinned to a precision keeps it.
+  QuantSpec spec = withPrecision(s_->canonical, *s_->spec, precision, s_->calibrate_options.ncnn_winograd_6bit,
+                                 [&](const LayerQuant& l) {
+                                   const LayerOverride* o = layerOverride(l.layer);
+                                   return o && o->precision;
+                                 });
   return spec;
 }
 

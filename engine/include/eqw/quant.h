@@ -8,6 +8,7 @@
 #include <eqw/status.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,6 +82,12 @@ inline constexpr int kNcnnWinogradWeightBits = 6;
 // INT7 keeps 7-bit weights everywhere: ncnn2table has no 7-bit mode, so there is no INT7
 // Winograd rule to follow (INT7 targets runtimes with an INT7 path, e.g. our integer engine).
 int ncnnWeightBits(const Node& node, Precision precision, bool winograd6bit);
+
+// The spec with every quantized layer moved to `precision` (FP32 layers stay FP32), each with the
+// weight width ncnn gives it there (ncnnWeightBits). Layers for which `keep` says true are left as
+// they are (a user's precision override). The one way to view a spec at another width.
+QuantSpec withPrecision(const Graph& graph, QuantSpec spec, Precision precision, bool winograd6bit,
+                        const std::function<bool(const LayerQuant&)>& keep = {});
 
 // Checks a spec against its graph: every layer exists and is quantizable, thresholds are finite
 // and > 0, and weight threshold counts match the granularity. Errors name the layer and value.

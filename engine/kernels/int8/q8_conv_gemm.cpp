@@ -21,7 +21,7 @@ namespace {
 class Q8ConvGemm final : public OpKernel {
  public:
   Q8ConvGemm(Q8Layer l, Q8Tile tile, std::string name) : l_(std::move(l)), tile_(tile), name_(std::move(name)) {
-    act_ = l_.act.kind == ActKind::None ? 0 : l_.act.kind == ActKind::ReLU ? 1 : l_.act.kind == ActKind::Clip ? 2 : -1;
+    act_ = rowActivation(l_.act);
     kGroups_ = (l_.k + 3) / 4;
     pixels_ = l_.oh * l_.ow;
     rowTiles_ = (l_.oc + kTileRows - 1) / kTileRows;

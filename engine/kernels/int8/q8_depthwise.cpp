@@ -23,7 +23,7 @@ class Q8Depthwise final : public OpKernel {
     const int64_t reach = static_cast<int64_t>(p.kernel_w - 1) * p.dilation_w;
     wq_ = std::max<int64_t>((l_.w + p.pads.left + p.pads.right + p.stride_w - 1) / p.stride_w, owPad_ + reach / p.stride_w + 1);
     wp_ = std::max<int64_t>(l_.w + p.pads.left + p.pads.right, wq_ * p.stride_w);
-    act_ = l_.act.kind == ActKind::None ? 0 : l_.act.kind == ActKind::ReLU ? 1 : l_.act.kind == ActKind::Clip ? 2 : -1;
+    act_ = rowActivation(l_.act);
   }
 
   const char* name() const override { return name_.c_str(); }
@@ -52,9 +52,9 @@ class Q8Depthwise final : public OpKernel {
   void channel(int64_t c, const float* x, std::vector<uint8_t>& q, std::vector<int16_t>& xpad,
                std::vector<int16_t>& phases, std::vector<int32_t>& acc, float* y) const {
     const ConvParams& p = l_.p;
-    const int32_t shift = 128;  // the row quantizer writes bytes: +128 here, taken off below
-    rows_.quantize(x, l_.h * l_.w, l_.in_scale, l_.in_lo, l_.in_hi, l_.in_lo < 0.f ? shift : 0, q.data());
-    const int32_t off = l_.in_lo < 0.f ? shift : 0;
+    // The row quantizer writes bytes: a signed grid is shifted by +128 there and back here.
+    const int32_t off = l_.in_lo < 0.f ? 128 : 0;
+    rows_.quantize(x, l_.h * l_.w, l_.in_scale, l_.in_lo, l_.in_hi, off, q.data());
     std::fill(xpad.begin(), xpad.end(), static_cast<int16_t>(l_.pad_q));
     for (int64_t iy = 0; iy < l_.h; ++iy) {
       int16_t* dst = xpad.data() + (iy + p.pads.top) * wp_ + p.pads.left;
@@ -75,12 +75,11 @@ class Q8Depthwise final : public OpKernel {
       planes = phases.data();
       wq = wq_;
     }
-    float* yc = y;
     rows_.dwPlane(planes, wq, hp_ * wq, l_.wq.data() + c * l_.k, p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.dilation_h,
                   p.dilation_w, l_.oh, l_.ow, acc.data(), l_.deq[static_cast<size_t>(c)], l_.bias[static_cast<size_t>(c)],
-                  act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, yc);
+                  act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, y);
     if (act_ < 0)
-      for (int64_t i = 0; i < l_.oh * l_.ow; ++i) yc[i] = applyActivation(l_.act, yc[i]);
+      for (int64_t i = 0; i < l_.oh * l_.ow; ++i) y[i] = applyActivation(l_.act, y[i]);
   }
 
   Q8Layer l_;

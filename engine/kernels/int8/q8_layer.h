@@ -48,4 +48,15 @@ inline float dequantize(const Q8Layer& l, int64_t o, int32_t acc) {
   return applyActivation(l.act, std::fma(static_cast<float>(acc), l.deq[o], l.bias[o]));
 }
 
+// The activation code the SIMD row kernels fuse: 0 none, 1 ReLU, 2 Clip; -1 for the others, which
+// the kernels apply after dequantizing (with applyActivation, as the reference does).
+inline int rowActivation(const Activation& act) {
+  switch (act.kind) {
+    case ActKind::None: return 0;
+    case ActKind::ReLU: return 1;
+    case ActKind::Clip: return 2;
+    default: return -1;
+  }
+}
+
 }  // namespace eqw::kernels::q8
