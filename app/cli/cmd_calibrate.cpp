@@ -38,6 +38,8 @@ const char* kHelp =
     "  --eq-start NAME      the method EasyQuant starts from (default kl)\n"
     "  --eq-images N        images EasyQuant searches on (default 50)\n"
     "  --eq-sequential      search on the quantized network's inputs (default: FP32 inputs)\n"
+    "  --eq-float           run EasyQuant's candidates as fake-quantized float layers (default: on\n"
+    "                       the integer kernels where the CPU has them; same objective to rounding)\n"
     "  --percentile P       for --method percentile (default 99.99)\n"
     "  --bits 8|7           INT8 or INT7 grids (default 8)\n"
     "  --per-channel        one weight scale per output channel (default)\n"
@@ -156,7 +158,7 @@ int cmdCalibrate(const Argv& argv) {
   std::set<std::string> names = {"data",  "out",       "method",     "eq-start", "eq-images", "percentile", "bits",
                                    "weight-method", "stats", "max-images", "passes", "threads", "weights", "input-shape", "project"};
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
-  auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential"},
+  auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential", "eq-float"},
                           names);
   if (!args) return fail("calibrate", args.status().message(), 2);
   if (args->has("help")) {
@@ -209,6 +211,7 @@ int cmdCalibrate(const Argv& argv) {
   eq.images = *eqImages;
   eq.threads = *threads;
   eq.input = args->has("eq-sequential") ? EasyQuantInput::Sequential : EasyQuantInput::Isolated;
+  eq.integer_kernels = !args->has("eq-float");
 
   std::optional<CanonicalizeReport> folded;
   Graph graph;
@@ -244,8 +247,11 @@ int cmdCalibrate(const Argv& argv) {
       auto refined = refineEasyQuant(graph, spec, *dataset, *pre, eq, progressLine, diags);
       if (!refined) return failWith(refined.status());
       spec = std::move(refined->spec);
+      int integerLayers = 0;
+      for (const EasyQuantLayer& l : refined->layers) integerLayers += l.integer;
       reported = "eq (from " + options.method + ", " + std::to_string(refined->images) + " images, " +
-                 std::to_string(static_cast<int>(refined->seconds + 0.5)) + " s)";
+                 std::to_string(static_cast<int>(refined->seconds + 0.5)) + " s, " + std::to_string(integerLayers) + "/" +
+                 std::to_string(refined->layers.size()) + " layers searched on integer kernels)";
     }
   }
   NcnnTableOptions tableOptions;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <map>
 #include <memory>
 #include <new>
 
@@ -37,6 +38,9 @@ Status checkOptions(const EasyQuantOptions& o) {
   return Status::ok();
 }
 
+// Isolated mode: how much of the upcoming layers' inputs and outputs one FP32 pass may capture.
+constexpr int64_t kCacheBytes = int64_t{1} << 30;
+
 struct Context {
   const Graph& graph;
   const EasyQuantOptions& options;
@@ -45,7 +49,36 @@ struct Context {
   std::unique_ptr<Executor> fp32;
   std::vector<Tensor> images;
   Isa isa = Isa::Scalar;
+  std::vector<size_t> layers;                    // the searched nodes, in order
+  std::map<int, std::vector<Tensor>> captured;   // isolated mode: value id -> one tensor per image
 };
+
+// Isolated inputs do not depend on the refined spec, so one FP32 pass over the images captures the
+// inputs and outputs of as many layers from position `from` on as fit in kCacheBytes (at least
+// that layer's): the network runs a few times instead of once per layer.
+Status prefetch(Context& c, size_t from) {
+  c.captured.clear();
+  std::vector<int> values;
+  int64_t bytes = 0;
+  const int64_t images = static_cast<int64_t>(c.images.size());
+  for (size_t l = from; l < c.layers.size(); ++l) {
+    const Node& n = c.graph.nodes[c.layers[l]];
+    std::vector<int> mine;
+    int64_t add = 0;
+    for (int v : {n.inputs[0], n.outputs[0]})
+      if (std::find(values.begin(), values.end(), v) == values.end() && std::find(mine.begin(), mine.end(), v) == mine.end()) {
+        mine.push_back(v);
+        add += numel(c.graph.values[static_cast<size_t>(v)].shape) * static_cast<int64_t>(sizeof(float)) * images;
+      }
+    if (l > from && bytes + add > kCacheBytes) break;
+    bytes += add;
+    values.insert(values.end(), mine.begin(), mine.end());
+  }
+  std::vector<std::vector<Tensor>> got;
+  EQW_RETURN_IF_ERROR(captureValues(*c.fp32, c.images, values, got));
+  for (size_t v = 0; v < values.size(); ++v) c.captured[values[v]] = std::move(got[v]);
+  return Status::ok();
+}
 
 // The spec's layers that come before node `upTo`: what the fake-quant prefix runs with.
 QuantSpec prefixSpec(const Graph& g, const QuantSpec& spec, size_t upTo) {
@@ -55,14 +88,16 @@ QuantSpec prefixSpec(const Graph& g, const QuantSpec& spec, size_t upTo) {
   return prefix;
 }
 
-// X: the layer's input (FP32 network, or the fake-quant prefix in Sequential mode); O: its FP32 output.
-Status cacheLayer(Context& c, const QuantSpec& spec, size_t nodeIndex, std::vector<Tensor>& x, std::vector<Tensor>& o) {
+// X: the layer's input (FP32 network, or the fake-quant prefix in Sequential mode); O: its FP32
+// output. position: the layer's place in c.layers.
+Status cacheLayer(Context& c, const QuantSpec& spec, size_t position, std::vector<Tensor>& x, std::vector<Tensor>& o) {
+  const size_t nodeIndex = c.layers[position];
   const Node& node = c.graph.nodes[nodeIndex];
   std::vector<std::vector<Tensor>> got;
   if (c.options.input == EasyQuantInput::Isolated) {
-    EQW_RETURN_IF_ERROR(captureValues(*c.fp32, c.images, {node.inputs[0], node.outputs[0]}, got));
-    x = std::move(got[0]);
-    o = std::move(got[1]);
+    if (!c.captured.count(node.inputs[0]) || !c.captured.count(node.outputs[0])) EQW_RETURN_IF_ERROR(prefetch(c, position));
+    x = c.captured[node.inputs[0]];
+    o = c.captured[node.outputs[0]];
     return Status::ok();
   }
   EQW_RETURN_IF_ERROR(captureValues(*c.fp32, c.images, {node.outputs[0]}, got));
@@ -88,7 +123,6 @@ struct LayerState {
   std::vector<int> cur;           // chosen candidate per slot
   Candidates in;                  // input threshold candidates
   int curIn = 0;
-  Tensor wq;                      // the weights on the current grids
   double objective = 0.0;         // of the current choice, measured on the whole layer
 
   std::vector<float> weightThresholds() const {
@@ -104,22 +138,19 @@ struct LayerState {
 Status weightPhase(const LayerCase& lc, LayerState& st, EasyQuantRound& round) {
   const std::vector<int> previous = st.cur;
   EQW_RETURN_IF_ERROR(searchWeights(lc, st.slots, st.inputThreshold(), st.cur));
-  Tensor wq = quantizeWeights(lc.node->weights[0], st.weightThresholds(), lc.weight_qmax);
-  auto value = evaluate(lc, wq, st.inputThreshold());
+  auto value = evaluate(lc, st.weightThresholds(), st.inputThreshold());
   if (!value) return value.status();
-  if (*value < st.objective) {
+  if (*value < st.objective)
     st.cur = previous;
-  } else {
-    st.wq = wq;
+  else
     st.objective = *value;
-  }
   round.after_weights = st.objective;
   return Status::ok();
 }
 
 // The input threshold searched with the weights fixed; the current one is among the candidates.
 Status activationPhase(const LayerCase& lc, LayerState& st, EasyQuantRound& round, EasyQuantCurve& plot) {
-  auto curve = inputCurve(lc, st.wq, st.in.thresholds);
+  auto curve = inputCurve(lc, st.weightThresholds(), st.in.thresholds);
   if (!curve) return curve.status();
   int best = st.curIn;
   for (size_t k = 0; k < curve->size(); ++k)
@@ -140,8 +171,7 @@ Status alternate(const Context& c, const LayerCase& lc, LayerQuant& lq, EasyQuan
   for (const Candidates& s : st.slots) st.cur.push_back(s.start);
   st.in = makeCandidates(lq.input.value, c.options);
   st.curIn = st.in.start;
-  st.wq = quantizeWeights(lc.node->weights[0], st.weightThresholds(), lc.weight_qmax);
-  auto first = evaluate(lc, st.wq, st.inputThreshold());
+  auto first = evaluate(lc, st.weightThresholds(), st.inputThreshold());
   if (!first) return first.status();
   st.objective = rec.before = *first;
   const Status cancelled(StatusCode::Cancelled, "easyquant: cancelled at layer '" + lq.layer + "'");
@@ -163,12 +193,12 @@ Status alternate(const Context& c, const LayerCase& lc, LayerQuant& lq, EasyQuan
   return Status::ok();
 }
 
-Status refineLayer(Context& c, QuantSpec& spec, size_t nodeIndex, EasyQuantLayer& rec, int64_t done, int64_t total) {
+Status refineLayer(Context& c, QuantSpec& spec, size_t position, EasyQuantLayer& rec, int64_t done, int64_t total) {
   const auto t0 = Clock::now();
-  const Node& node = c.graph.nodes[nodeIndex];
+  const Node& node = c.graph.nodes[c.layers[position]];
   LayerQuant& lq = *spec.find(node.name);
   std::vector<Tensor> x, o;
-  EQW_RETURN_IF_ERROR(cacheLayer(c, spec, nodeIndex, x, o).withContext("easyquant: layer '" + node.name + "'"));
+  EQW_RETURN_IF_ERROR(cacheLayer(c, spec, position, x, o).withContext("easyquant: layer '" + node.name + "'"));
   LayerCase lc;
   lc.node = &node;
   lc.in_shape = c.graph.values[static_cast<size_t>(node.inputs[0])].shape;
@@ -185,8 +215,12 @@ Status refineLayer(Context& c, QuantSpec& spec, size_t nodeIndex, EasyQuantLayer
   lc.weight_qmax = qmax(rec.weight_bits);  // ncnn's 6-bit Winograd layers search on +-31
   lc.input_qmax = qmax(rec.bits, lq.unsigned_input);
   lc.unsigned_input = lq.unsigned_input;
+  lc.bits = rec.bits;
   lc.pool = c.pool.get();
   lc.isa = c.isa;
+  lc.integer = c.options.integer_kernels &&
+               integerRuns(node, lc.in_shape, rec.bits, lq.unsigned_input, lc.weight_qmax, c.isa);
+  rec.integer = lc.integer;
   EQW_RETURN_IF_ERROR(alternate(c, lc, lq, rec, done, total));
   rec.seconds = secondsSince(t0);
   return Status::ok();
@@ -210,7 +244,7 @@ Result<EasyQuantResult> run(const Graph& graph, const QuantSpec& start, const Da
   for (size_t n = 0; n < graph.nodes.size(); ++n)
     if (searchable(graph.nodes[n], start)) layers.push_back(n);
   if (layers.empty()) return invalidArgument("easyquant: no layer of '" + graph.name + "' has an int8/int7 precision in the spec");
-  Context c{graph, options, progress, std::make_unique<ThreadPool>(options.threads), nullptr, {}, activeIsa()};
+  Context c{graph, options, progress, std::make_unique<ThreadPool>(options.threads), nullptr, {}, activeIsa(), layers, {}};
   auto images = loadImages(dataset, pre, options.images, progress, diagnostics);
   if (!images) return images.status();
   c.images = std::move(images.value());
@@ -226,7 +260,7 @@ Result<EasyQuantResult> run(const Graph& graph, const QuantSpec& start, const Da
   const int64_t total = static_cast<int64_t>(layers.size());
   for (size_t l = 0; l < layers.size(); ++l) {
     EasyQuantLayer rec;
-    EQW_RETURN_IF_ERROR(refineLayer(c, result.spec, layers[l], rec, static_cast<int64_t>(l), total));
+    EQW_RETURN_IF_ERROR(refineLayer(c, result.spec, l, rec, static_cast<int64_t>(l), total));
     result.layers.push_back(std::move(rec));
   }
   if (!keepGoing(c, total, total)) return Status(StatusCode::Cancelled, "easyquant: cancelled");

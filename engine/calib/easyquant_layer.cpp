@@ -1,6 +1,8 @@
 // EasyQuant: candidates, grids and the layer objective on cached inputs (easyquant_layer.h).
 #include "calib/easyquant_layer.h"
 
+#include "kernels/int8/q8_kernels.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -26,21 +28,93 @@ double cosineFromSums(double dot, double oo, double nn) {
   return dot / std::sqrt(oo * nn);
 }
 
-Result<LayerRunner> LayerRunner::make(const Node& node, const Shape& inShape, Isa isa) {
+namespace {
+
+// The integer kernels' view of a layer on its grids (integerGraph's arithmetic: scale = qmax / T).
+NodeQuant nodeQuant(int bits, bool unsignedInput, int inputQmax, float inputThreshold, int weightQmax,
+                    const std::vector<float>& rowThresholds) {
+  NodeQuant q;
+  q.bits = bits;
+  q.unsigned_input = unsignedInput;
+  q.input_scale = static_cast<float>(inputQmax / static_cast<double>(inputThreshold));
+  q.weight_qmax = weightQmax;
+  for (float t : rowThresholds) q.weight_scales.push_back(static_cast<float>(weightQmax / static_cast<double>(t)));
+  return q;
+}
+
+// A fast integer kernel for `node` at this ISA, or null when only the scalar reference exists.
+Result<kernels::KernelPtr> fastInteger(const Node& node, const Shape& inShape, Isa isa) {
   Node probe = node;
   std::vector<Shape> outShapes;
   EQW_RETURN_IF_ERROR(inferNodeShapes(probe, {inShape}, outShapes));
-  if (outShapes.size() != 1) return internalError("layer '" + node.name + "': expected one output");
-  auto k = kernels::makeKernel(probe, {inShape}, outShapes, isa);
-  if (!k) return k.status();
+  auto resolved = kernels::resolveNode(node, {inShape}, outShapes);
+  if (!resolved) return resolved.status();
+  return kernels::q8::makeQ8Fast(*resolved, {inShape}, outShapes, isa);
+}
+
+}  // namespace
+
+bool integerRuns(const Node& node, const Shape& inShape, int bits, bool unsignedInput, int weightQmax, Isa isa) {
+  if (node.kind != OpKind::Convolution && node.kind != OpKind::InnerProduct) return false;
+  if (node.inputs.size() != 1 || node.weights.empty() || node.weights[0].shape().empty()) return false;
+  const int64_t outputs = node.weights[0].shape()[0];
+  const int inputQmax = unsignedInput ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
+  Node n = node;
+  n.quant = nodeQuant(bits, unsignedInput, inputQmax, 1.f, weightQmax, std::vector<float>(static_cast<size_t>(outputs), 1.f));
+  auto whole = fastInteger(n, inShape, isa);
+  if (!whole || !*whole) return false;
+  // The weight search's sub-layers of a grouped convolution are group-1 convolutions on the packed GEMM.
+  return node.kind != OpKind::Convolution || kernels::q8::q8GemmTile(isa, bits, weightQmax).fn != nullptr;
+}
+
+std::vector<float> rowThresholds(const std::vector<float>& slotThresholds, int64_t outputs) {
+  std::vector<float> rows(static_cast<size_t>(outputs));
+  const int64_t count = static_cast<int64_t>(slotThresholds.size());
+  for (int64_t o = 0; o < outputs; ++o) {
+    const int64_t slot = count == 1 ? 0 : count == outputs ? o : o / (outputs / count);
+    rows[static_cast<size_t>(o)] = slotThresholds[static_cast<size_t>(slot)];
+  }
+  return rows;
+}
+
+Result<LayerRunner> LayerRunner::make(const LayerCase& lc, const Node& node, const Shape& inShape,
+                                      const std::vector<float>& rows, float inputThreshold) {
+  Node n = node;
+  const Tensor& w = node.weights[0];
+  const int64_t outputs = w.shape()[0], per = w.numel() / outputs;
+  if (static_cast<int64_t>(rows.size()) != outputs)
+    return internalError("layer '" + node.name + "': " + std::to_string(rows.size()) + " row thresholds for " +
+                         std::to_string(outputs) + " rows");
   LayerRunner r;
+  r.integer_ = lc.integer;
+  r.input_threshold_ = inputThreshold;
+  r.input_qmax_ = lc.input_qmax;
+  r.unsigned_input_ = lc.unsigned_input;
+  if (r.integer_) {
+    n.quant = nodeQuant(lc.bits, lc.unsigned_input, lc.input_qmax,
+                        inputThreshold, lc.weight_qmax, rows);
+  } else {
+    Tensor wq(w.shape());
+    for (int64_t o = 0; o < outputs; ++o)
+      quantizeRow(w.f32() + o * per, per, rows[static_cast<size_t>(o)], lc.weight_qmax, wq.f32() + o * per);
+    n.weights[0] = wq;
+    r.xq_ = Tensor(inShape);
+  }
+  std::vector<Shape> outShapes;
+  Node probe = n;
+  EQW_RETURN_IF_ERROR(inferNodeShapes(probe, {inShape}, outShapes));
+  if (outShapes.size() != 1) return internalError("layer '" + node.name + "': expected one output");
+  auto k = kernels::makeKernel(probe, {inShape}, outShapes, lc.isa);
+  if (!k) return k.status();
   r.kernel_ = std::move(k.value());
   r.out_ = Tensor(outShapes[0]);
   return r;
 }
 
 Status LayerRunner::run(const Tensor& input) {
-  return kernel_->run({&input}, {&out_}, kernels::ExecContext{});
+  if (integer_) return kernel_->run({&input}, {&out_}, kernels::ExecContext{});
+  quantizeInput(input, input_threshold_, input_qmax_, unsigned_input_, xq_);
+  return kernel_->run({&xq_}, {&out_}, kernels::ExecContext{});
 }
 
 namespace {
@@ -104,17 +178,6 @@ void quantizeRow(const float* w, int64_t per, float threshold, int qmax, float* 
   fakeQuantArray(w, per, scale, qmax, false, out);
 }
 
-Tensor quantizeWeights(const Tensor& weights, const std::vector<float>& thresholds, int qmax) {
-  Tensor out = weights.clone();
-  const int64_t outputs = weights.shape()[0], per = weights.numel() / outputs;
-  const int64_t count = static_cast<int64_t>(thresholds.size());
-  for (int64_t o = 0; o < outputs; ++o) {
-    const int64_t slot = count == 1 ? 0 : count == outputs ? o : o / (outputs / count);
-    quantizeRow(weights.f32() + o * per, per, thresholds[static_cast<size_t>(slot)], qmax, out.f32() + o * per);
-  }
-  return out;
-}
-
 void quantizeInput(const Tensor& x, float threshold, int qmax, bool isUnsigned, Tensor& out) {
   const float scale = static_cast<float>(qmax / static_cast<double>(threshold));
   fakeQuantArray(x.f32(), x.numel(), scale, qmax, isUnsigned, out.f32());
@@ -122,25 +185,18 @@ void quantizeInput(const Tensor& x, float threshold, int qmax, bool isUnsigned, 
 
 namespace {
 
-Node withWeights(const Node& node, const Tensor& wq) {
-  Node n = node;
-  n.weights[0] = wq;
-  return n;
-}
-
 double cosine(const Tensor& o, const Tensor& y, double oo) {
   double dot = 0.0, nn = 0.0;
   dotAndNorm(o.f32(), y.f32(), o.numel(), dot, nn);
   return cosineFromSums(dot, oo, nn);
 }
 
-// Mean cosine of one runner over every image at one input threshold; xq is scratch.
-Result<double> meanCosine(const LayerCase& lc, LayerRunner& runner, float threshold, Tensor& xq) {
+// Mean cosine of one runner over every image.
+Result<double> meanCosine(const LayerCase& lc, LayerRunner& runner) {
   double sum = 0.0;
   const size_t n = lc.inputs->size();
   for (size_t i = 0; i < n; ++i) {
-    quantizeInput((*lc.inputs)[i], threshold, lc.input_qmax, lc.unsigned_input, xq);
-    EQW_RETURN_IF_ERROR(runner.run(xq));
+    EQW_RETURN_IF_ERROR(runner.run((*lc.inputs)[i]));
     sum += cosine((*lc.outputs)[i], runner.output(), lc.out_norm2[i]);
   }
   return n ? sum / static_cast<double>(n) : 0.0;
@@ -148,27 +204,27 @@ Result<double> meanCosine(const LayerCase& lc, LayerRunner& runner, float thresh
 
 }  // namespace
 
-Result<double> evaluate(const LayerCase& lc, const Tensor& wq, float inputThreshold) {
-  auto runner = LayerRunner::make(withWeights(*lc.node, wq), lc.in_shape, lc.isa);
+Result<double> evaluate(const LayerCase& lc, const std::vector<float>& weightThresholds, float inputThreshold) {
+  const std::vector<float> rows = rowThresholds(weightThresholds, lc.node->weights[0].shape()[0]);
+  auto runner = LayerRunner::make(lc, *lc.node, lc.in_shape, rows, inputThreshold);
   if (!runner) return runner.status();
-  Tensor xq(lc.in_shape);
-  return meanCosine(lc, *runner, inputThreshold, xq);
+  return meanCosine(lc, *runner);
 }
 
-Result<std::vector<double>> inputCurve(const LayerCase& lc, const Tensor& wq, const std::vector<float>& thresholds) {
-  const Node node = withWeights(*lc.node, wq);
+Result<std::vector<double>> inputCurve(const LayerCase& lc, const std::vector<float>& weightThresholds,
+                                       const std::vector<float>& thresholds) {
+  const std::vector<float> rows = rowThresholds(weightThresholds, lc.node->weights[0].shape()[0]);
   std::vector<double> values(thresholds.size(), 0.0);
   std::vector<Status> errors(thresholds.size());
-  // One runner per range: kernels keep scratch, so workers never share one.
+  // One runner per candidate (the input grid is part of an integer kernel); workers never share one.
   parallelFor(lc.pool, static_cast<int64_t>(thresholds.size()), 1, [&](int64_t b, int64_t e) {
-    auto runner = LayerRunner::make(node, lc.in_shape, lc.isa);
-    if (!runner) {
-      errors[static_cast<size_t>(b)] = runner.status();
-      return;
-    }
-    Tensor xq(lc.in_shape);
     for (int64_t k = b; k < e; ++k) {
-      auto v = meanCosine(lc, *runner, thresholds[static_cast<size_t>(k)], xq);
+      auto runner = LayerRunner::make(lc, *lc.node, lc.in_shape, rows, thresholds[static_cast<size_t>(k)]);
+      if (!runner) {
+        errors[static_cast<size_t>(k)] = runner.status();
+        return;
+      }
+      auto v = meanCosine(lc, *runner);
       if (!v) {
         errors[static_cast<size_t>(k)] = v.status();
         return;

@@ -32,17 +32,29 @@ double cosineFromSums(double dot, double oo, double nn);
 // Adds <o, y> to dot and |y|^2 to nn over n elements.
 void dotAndNorm(const float* o, const float* y, int64_t n, double& dot, double& nn);
 
-// One layer's kernel on a fixed input shape, with its own output buffer (not thread-safe:
-// each worker makes its own).
+struct LayerCase;
+
+// One layer on its grids, for a fixed input shape: `node` keeps its FP32 weights and gets one
+// threshold per output row (rowThresholds) and the input threshold. On the integer path
+// (LayerCase::integer) the node carries a NodeQuant and runs on an integer kernel, which quantizes
+// the input itself; on the float path its weights are put on their grids here and run() fake-quantizes
+// the input first. Either way run() takes the raw float input. Not thread-safe: each worker makes
+// its own.
 class LayerRunner {
  public:
-  static Result<LayerRunner> make(const Node& node, const Shape& inShape, Isa isa);
+  static Result<LayerRunner> make(const LayerCase& lc, const Node& node, const Shape& inShape,
+                                  const std::vector<float>& rowThresholds, float inputThreshold);
   Status run(const Tensor& input);
   const Tensor& output() const { return out_; }
 
  private:
   kernels::KernelPtr kernel_;
   Tensor out_;
+  Tensor xq_;                 // float path: the fake-quantized input
+  float input_threshold_ = 0.f;
+  int input_qmax_ = 127;
+  bool unsigned_input_ = false;
+  bool integer_ = false;
 };
 
 // The search problem of one layer: the node (FP32 weights), its N cached inputs X_i and FP32
@@ -53,25 +65,34 @@ struct LayerCase {
   const std::vector<Tensor>* inputs = nullptr;
   const std::vector<Tensor>* outputs = nullptr;
   std::vector<double> out_norm2;      // |O_i|^2
+  int bits = 8;                       // input bits (8 or 7)
   int weight_qmax = 127;
   int input_qmax = 127;
   bool unsigned_input = false;
   const ThreadPool* pool = nullptr;   // workers for candidates / scale slots
   Isa isa = Isa::Scalar;
+  bool integer = false;               // candidates run on integer kernels (integerRuns)
 };
 
-// Weights [O, ...] on the grid of per-slot thresholds (slots: 1, groups or O, as in
-// fakeQuantWeights, with the same float arithmetic so the spec reproduces the objective).
-Tensor quantizeWeights(const Tensor& weights, const std::vector<float>& thresholds, int qmax);
-// A row of `per` weights on the grid of one threshold, into out.
+// Whether the layer's searches can run on fast integer kernels at this ISA: the whole layer (the
+// input search) and its one-slot sub-layers (the weight search: group-1 convolutions or fully
+// connected layers). False for other op kinds and where only the scalar integer reference exists.
+bool integerRuns(const Node& node, const Shape& inShape, int bits, bool unsignedInput, int weightQmax, Isa isa);
+
+// Per-slot thresholds (1, groups or O of them, as in fakeQuantWeights) spread to one per output row.
+std::vector<float> rowThresholds(const std::vector<float>& slotThresholds, int64_t outputs);
+
+// A row of `per` weights on the grid of one threshold, into out (fakeQuantWeights' arithmetic).
 void quantizeRow(const float* w, int64_t per, float threshold, int qmax, float* out);
 // The input on the grid of threshold T: scale = qmax / T (inputGrid's arithmetic).
 void quantizeInput(const Tensor& x, float threshold, int qmax, bool isUnsigned, Tensor& out);
 
-// Mean over the images of cos(O_i, layer(fq(X_i), wq)).
-Result<double> evaluate(const LayerCase& lc, const Tensor& wq, float inputThreshold);
+// Mean over the images of cos(O_i, layer(X_i)) with the weights on the per-slot thresholds' grids
+// and the input on inputThreshold's.
+Result<double> evaluate(const LayerCase& lc, const std::vector<float>& weightThresholds, float inputThreshold);
 // The objective for each input threshold candidate, in parallel over candidates.
-Result<std::vector<double>> inputCurve(const LayerCase& lc, const Tensor& wq, const std::vector<float>& thresholds);
+Result<std::vector<double>> inputCurve(const LayerCase& lc, const std::vector<float>& weightThresholds,
+                                       const std::vector<float>& thresholds);
 
 // Weight phase: the input grid fixed at inputThreshold, each scale slot's threshold searched over
 // its candidates, slot after slot, updating only that slot's share of the per-image partial sums.

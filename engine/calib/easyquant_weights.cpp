@@ -10,7 +10,8 @@
 namespace eqw::easyquant {
 namespace {
 
-constexpr int64_t kChunkFloats = int64_t{1} << 20;  // weights / outputs of one worker's sub-layer
+constexpr int64_t kWeightFloats = int64_t{1} << 22;  // FP32 weights of one worker's sub-layer (16 MB)
+constexpr int64_t kOutputFloats = int64_t{1} << 20;  // its output (4 MB)
 constexpr int kMaxSweeps = 20;                       // coordinate-ascent sweeps over the slots
 constexpr double kMinGain = 1e-12;                   // a move must gain more than rounding noise
 
@@ -36,33 +37,51 @@ Geometry geometry(const LayerCase& lc, int64_t slots, const Tensor& sampleOut) {
   return g;
 }
 
-// The sub-layer computing slot s's channels for candidates [k0, k1): row (k - k0) * m + j holds
-// channel c0 + j quantized with candidate k. Spanning slots keep the layer's own structure.
-Node subLayer(const LayerCase& lc, const Geometry& g, int64_t s, const Candidates& cand, int64_t k0, int64_t k1) {
+// A unit of work: slots [s0, s1) (within one convolution group) x candidates [k0, k1).
+struct Task {
+  int64_t s0, s1, k0, k1;
+  int64_t kc() const { return k1 - k0; }
+};
+
+// The sub-layer computing a task's outputs: row ((s - s0) * kc + (k - k0)) * m + j holds slot s's
+// channel c0 + j's FP32 weights, to be put on candidate k's grid (rows: one threshold per row).
+// Spanning slots keep the layer's own structure (every row on candidate k0's grid; only the slot's
+// channels are read).
+Node subLayer(const LayerCase& lc, const Geometry& g, const std::vector<Candidates>& slots, const Task& t,
+              std::vector<float>& rows) {
   const Node& src = *lc.node;
-  const int64_t m = g.width(), c0 = s * m, kc = k1 - k0, rows = g.spanning ? g.outputs : m * kc;
+  if (g.spanning) {
+    rows.assign(static_cast<size_t>(g.outputs), slots[static_cast<size_t>(t.s0)].thresholds[static_cast<size_t>(t.k0)]);
+    return src;
+  }
+  const int64_t m = g.width(), count = (t.s1 - t.s0) * t.kc() * m;
   Node n = src;
   Shape ws = src.weights[0].shape();
-  ws[0] = rows;
+  ws[0] = count;
   Tensor w(ws);
+  rows.resize(static_cast<size_t>(count));
+  std::vector<int64_t> channel(static_cast<size_t>(count));
   const float* sw = src.weights[0].f32();
-  for (int64_t k = k0; k < k1; ++k)
-    for (int64_t j = 0; j < m; ++j)
-      quantizeRow(sw + (c0 + j) * g.per, g.per, cand.thresholds[static_cast<size_t>(k)], lc.weight_qmax,
-                  w.f32() + ((k - k0) * m + j) * g.per);
+  int64_t r = 0;
+  for (int64_t s = t.s0; s < t.s1; ++s)
+    for (int64_t k = t.k0; k < t.k1; ++k)
+      for (int64_t j = 0; j < m; ++j, ++r) {
+        const int64_t c = s * m + j;
+        std::copy(sw + c * g.per, sw + (c + 1) * g.per, w.f32() + r * g.per);
+        rows[static_cast<size_t>(r)] = slots[static_cast<size_t>(s)].thresholds[static_cast<size_t>(k)];
+        channel[static_cast<size_t>(r)] = c;
+      }
   n.weights[0] = w;
-  if (g.spanning) return n;
-  const bool bias = n.weights.size() > 1;
-  if (bias) {
-    Tensor b(Shape{rows});
-    for (int64_t r = 0; r < rows; ++r) b.f32()[r] = src.weights[1].f32()[c0 + r % m];
+  if (n.weights.size() > 1) {
+    Tensor b(Shape{count});
+    for (int64_t i = 0; i < count; ++i) b.f32()[i] = src.weights[1].f32()[channel[static_cast<size_t>(i)]];
     n.weights[1] = b;
   }
   if (n.kind == OpKind::Convolution) {
-    n.p<ConvParams>().num_output = static_cast<int>(rows);
+    n.p<ConvParams>().num_output = static_cast<int>(count);
     n.p<ConvParams>().group = 1;
   } else {
-    n.p<InnerProductParams>().num_output = static_cast<int>(rows);
+    n.p<InnerProductParams>().num_output = static_cast<int>(count);
   }
   return n;
 }
@@ -74,11 +93,13 @@ Shape subInputShape(const LayerCase& lc, const Geometry& g) {
   return s;
 }
 
-const Tensor& subInput(const Geometry& g, const Tensor& xq, int64_t s, Tensor& slice) {
-  if (g.spanning || g.groups == 1) return xq;
-  const int64_t group = s * g.width() / (g.outputs / g.groups);
+int64_t groupOf(const Geometry& g, int64_t slot) { return slot * g.width() / (g.outputs / g.groups); }
+
+const Tensor& subInput(const Geometry& g, const Tensor& x, int64_t s, Tensor& slice) {
+  if (g.spanning || g.groups == 1) return x;
+  const int64_t group = groupOf(g, s);
   const int64_t n = slice.numel();
-  std::copy(xq.f32() + group * n, xq.f32() + (group + 1) * n, slice.f32());
+  std::copy(x.f32() + group * n, x.f32() + (group + 1) * n, slice.f32());
   return slice;
 }
 
@@ -89,43 +110,56 @@ struct Sums {
   size_t at(int64_t s, int64_t k, int64_t i) const { return static_cast<size_t>((s * candidates + k) * images + i); }
 };
 
-struct Task {
-  int64_t slot, k0, k1;
-};
-
-std::vector<Task> tasks(const Geometry& g, int64_t candidates) {
+// Candidates split so that a sub-layer's weights and outputs stay within a worker's budget; when
+// all of a slot's candidates fit, several slots of one group share a task, so the input is
+// quantized and unrolled once for all of them — but never fewer tasks than a few per worker.
+std::vector<Task> tasks(const Geometry& g, int64_t candidates, int workers) {
   const int64_t m = g.spanning ? g.outputs : g.width();
-  int64_t kc = std::min(kChunkFloats / std::max<int64_t>(m * g.per, 1), kChunkFloats / std::max<int64_t>(m * g.spatial, 1));
+  const int64_t perRow = std::max<int64_t>(m * g.per, 1), perOut = std::max<int64_t>(m * g.spatial, 1);
+  int64_t kc = std::min(kWeightFloats / perRow, kOutputFloats / perOut);
   if (g.spanning) kc = 1;
   kc = std::clamp<int64_t>(kc, 1, candidates);
+  int64_t sc = 1;
+  if (!g.spanning && kc == candidates) {
+    sc = std::max<int64_t>(1, std::min(kWeightFloats / (perRow * candidates), kOutputFloats / (perOut * candidates)));
+    sc = std::min(sc, std::max<int64_t>(1, g.slots / (4 * std::max(workers, 1))));
+  }
+  const int64_t slotsPerGroup = g.groups > 1 && !g.spanning ? std::max<int64_t>(g.slots / g.groups, 1) : g.slots;
   std::vector<Task> out;
-  for (int64_t s = 0; s < g.slots; ++s)
-    for (int64_t k = 0; k < candidates; k += kc) out.push_back({s, k, std::min(k + kc, candidates)});
+  for (int64_t s = 0; s < g.slots;) {
+    const int64_t groupEnd = std::min(g.slots, (s / slotsPerGroup + 1) * slotsPerGroup);
+    const int64_t e = std::min(s + sc, groupEnd);
+    for (int64_t k = 0; k < candidates; k += kc) out.push_back({s, e, k, std::min(k + kc, candidates)});
+    s = e;
+  }
   return out;
 }
 
-Status runTask(const LayerCase& lc, const Geometry& g, const std::vector<Candidates>& slots,
-               const std::vector<Tensor>& xq, const Task& t, Sums& sums) {
-  const Node n = subLayer(lc, g, t.slot, slots[static_cast<size_t>(t.slot)], t.k0, t.k1);
+Status runTask(const LayerCase& lc, const Geometry& g, const std::vector<Candidates>& slots, float inputThreshold,
+               const Task& t, Sums& sums) {
+  std::vector<float> rows;
+  const Node n = subLayer(lc, g, slots, t, rows);
   const Shape inShape = subInputShape(lc, g);
-  auto runner = LayerRunner::make(n, inShape, lc.isa);
+  auto runner = LayerRunner::make(lc, n, inShape, rows, inputThreshold);
   if (!runner) return runner.status();
   Tensor slice(inShape);
-  const int64_t m = g.width(), c0 = t.slot * m, hw = g.spatial;
+  const int64_t m = g.width(), hw = g.spatial;
   for (int64_t i = 0; i < sums.images; ++i) {
-    EQW_RETURN_IF_ERROR(runner->run(subInput(g, xq[static_cast<size_t>(i)], t.slot, slice)));
+    EQW_RETURN_IF_ERROR(runner->run(subInput(g, (*lc.inputs)[static_cast<size_t>(i)], t.s0, slice)));
     const float* y = runner->output().f32();
     const float* o = (*lc.outputs)[static_cast<size_t>(i)].f32();
-    for (int64_t k = t.k0; k < t.k1; ++k) {
-      double dot = 0.0, nn = 0.0;
-      for (int64_t j = 0; j < m; ++j) {
-        const float* yc = y + (g.spanning ? c0 + j : (k - t.k0) * m + j) * hw;
-        const float* oc = o + (c0 + j) * hw;
-        dotAndNorm(oc, yc, hw, dot, nn);
+    for (int64_t s = t.s0; s < t.s1; ++s)
+      for (int64_t k = t.k0; k < t.k1; ++k) {
+        double dot = 0.0, nn = 0.0;
+        const int64_t row0 = ((s - t.s0) * t.kc() + (k - t.k0)) * m;
+        for (int64_t j = 0; j < m; ++j) {
+          const int64_t c = s * m + j;
+          const float* yc = y + (g.spanning ? c : row0 + j) * hw;
+          dotAndNorm(o + c * hw, yc, hw, dot, nn);
+        }
+        sums.dot[sums.at(s, k, i)] = dot;
+        sums.nn[sums.at(s, k, i)] = nn;
       }
-      sums.dot[sums.at(t.slot, k, i)] = dot;
-      sums.nn[sums.at(t.slot, k, i)] = nn;
-    }
   }
   return Status::ok();
 }
@@ -187,22 +221,17 @@ Status searchWeights(const LayerCase& lc, const std::vector<Candidates>& slots, 
                      std::vector<int>& current) {
   const int64_t n = static_cast<int64_t>(lc.inputs->size());
   if (n == 0 || slots.empty()) return Status::ok();
-  std::vector<Tensor> xq;
-  for (const Tensor& x : *lc.inputs) {
-    xq.emplace_back(x.shape());
-    quantizeInput(x, inputThreshold, lc.input_qmax, lc.unsigned_input, xq.back());
-  }
   const Geometry g = geometry(lc, static_cast<int64_t>(slots.size()), lc.outputs->front());
   Sums sums;
   sums.candidates = static_cast<int64_t>(slots.front().thresholds.size());
   sums.images = n;
   sums.dot.assign(static_cast<size_t>(g.slots * sums.candidates * n), 0.0);
   sums.nn.assign(sums.dot.size(), 0.0);
-  const std::vector<Task> work = tasks(g, sums.candidates);
+  const std::vector<Task> work = tasks(g, sums.candidates, lc.pool ? lc.pool->threads() : 1);
   std::vector<Status> errors(work.size());
   parallelFor(lc.pool, static_cast<int64_t>(work.size()), 1, [&](int64_t b, int64_t e) {
     for (int64_t t = b; t < e; ++t)
-      errors[static_cast<size_t>(t)] = runTask(lc, g, slots, xq, work[static_cast<size_t>(t)], sums);
+      errors[static_cast<size_t>(t)] = runTask(lc, g, slots, inputThreshold, work[static_cast<size_t>(t)], sums);
   });
   for (const Status& s : errors) EQW_RETURN_IF_ERROR(s);
   choose(lc, sums, g.slots, current);

@@ -4,8 +4,9 @@
 // the layer's FP32 output and its quantized output over a few images. Only the one layer is
 // recomputed per candidate, on cached inputs — never the whole network.
 //
-// Memory: the N preprocessed images, plus for the layer being refined its N inputs and N FP32
-// outputs (nothing is kept for other layers), plus per worker one layer-sized scratch and the
+// Memory: the N preprocessed images; the N inputs and N FP32 outputs of the layer being refined
+// (isolated inputs: of the next layers too, as many as fit in 1 GiB, captured in one FP32 pass);
+// per worker one sub-layer (at most 16 MB of weights, 4 MB of outputs) and its scratch; and the
 // weight search's N x candidates x scale-slots partial sums (doubles, two per entry).
 #pragma once
 
@@ -36,6 +37,11 @@ struct EasyQuantOptions {
   double min_improvement = 1e-6;   // stop alternating when a round gains no more than this
   EasyQuantInput input = EasyQuantInput::Isolated;
   int threads = 1;                 // <= 0: all hardware threads
+  // Candidates of Convolution / InnerProduct layers run on the integer engine's kernels
+  // (eqw/integer.h: int8 / int7 data, int32 sums) where the CPU has fast ones (AVX2 and up), several
+  // times faster than float layers. The objective then is the integer engine's, which differs from
+  // the fake-quant executor's only in float rounding. false: always fake-quantized float layers.
+  bool integer_kernels = true;
 };
 
 // One alternation: the objective (mean cosine over the images) after each phase.
@@ -62,6 +68,7 @@ struct EasyQuantLayer {
   double weights_after = 0.0;
   EasyQuantCurve activation_curve; // the last input-scale search
   double seconds = 0.0;            // wall time spent on this layer (caching included)
+  bool integer = false;            // its candidates ran on the integer kernels (integer_kernels)
 };
 
 struct EasyQuantResult {

@@ -78,6 +78,8 @@ EasyQuantOptions readEasyQuantOptions(JsonReader& r, const json& j, const std::s
   o.min_improvement = r.number(j, path, "min_improvement");
   o.input = r.choice(j, path, "input", easyQuantInputNames());
   o.threads = static_cast<int>(r.integer(j, path, "threads", -1, 4096));
+  // Absent in projects written before the integer search: they keep the default.
+  if (const json* v = r.optional(j, path, "integer_kernels")) o.integer_kernels = r.boolean(*v, JsonReader::join(path, "integer_kernels"));
   return o;
 }
 
@@ -106,6 +108,7 @@ EasyQuantLayer readEasyQuantLayer(JsonReader& r, const json& j, const std::strin
       r.fail(p, "scales and objective differ in length");
   }
   l.seconds = r.number(j, path, "seconds");
+  if (const json* v = r.optional(j, path, "integer")) l.integer = r.boolean(*v, JsonReader::join(path, "integer"));
   return l;
 }
 

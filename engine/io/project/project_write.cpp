@@ -49,7 +49,7 @@ json toJson(const CollectOptions& o) {
 json toJson(const EasyQuantOptions& o) {
   return {{"images", o.images},         {"candidates", o.candidates}, {"range_lo", o.range_lo},
           {"range_hi", o.range_hi},     {"max_rounds", o.max_rounds}, {"min_improvement", o.min_improvement},
-          {"input", toString(o.input)}, {"threads", o.threads}};
+          {"input", toString(o.input)}, {"threads", o.threads}, {"integer_kernels", o.integer_kernels}};
 }
 
 json toJson(const EasyQuantLayer& l) {
@@ -65,7 +65,8 @@ json toJson(const EasyQuantLayer& l) {
           {"weights_before", l.weights_before},
           {"weights_after", l.weights_after},
           {"activation_curve", {{"scales", l.activation_curve.scales}, {"objective", l.activation_curve.objective}}},
-          {"seconds", l.seconds}};
+          {"seconds", l.seconds},
+          {"integer", l.integer}};
 }
 
 json toJson(const EasyQuantResult& r) {

@@ -24,11 +24,7 @@ class Q8InnerProduct final : public OpKernel {
     kGroups_ = (l_.k + 3) / 4;
     blocks_ = (l_.oc + kBlock - 1) / kBlock;
     shift_ = l_.in_lo < 0.f ? 128 : 0;
-    wpack_.assign(static_cast<size_t>(blocks_ * kGroups_ * kBlock * 4), 0);
-    for (int64_t o = 0; o < l_.oc; ++o)
-      for (int64_t k = 0; k < l_.k; ++k)
-        wpack_[static_cast<size_t>(((o / kBlock * kGroups_ + k / 4) * kBlock + o % kBlock) * 4 + k % 4)] =
-            l_.wq[static_cast<size_t>(o * l_.k + k)];
+    wpack_ = packWeightPanels(l_, kBlock);
     xq_.assign(static_cast<size_t>(kGroups_ * 4), static_cast<uint8_t>(shift_));
     acc_.resize(static_cast<size_t>(blocks_ * kBlock));
   }

@@ -1,5 +1,9 @@
 #include "kernels/int8/q8_layer.h"
 
+#include <eqw/cpu.h>
+
+#include "kernels/int8/q8_kernels.h"
+
 #include <string>
 
 namespace eqw::kernels::q8 {
@@ -9,6 +13,30 @@ namespace {
 std::string label(const Node& n) { return "node '" + n.name + "' (" + toString(n.kind) + ")"; }
 
 bool goodScale(float s) { return std::isfinite(s) && s > 0.f; }
+
+// One output channel's weights on the grid [-q, q] through the ISA's row quantizer (bit-equal to
+// quantize() at every level, tested; the scalar loop below AVX2), since EasyQuant prepares a layer
+// per candidate. The quantizer writes q + 128 as bytes. Returns the row's sum.
+int32_t quantizeWeightRow(const Q8QuantizeRowFn fn, const float* w, int64_t n, float s, float q, int8_t* out,
+                          std::vector<uint8_t>& scratch) {
+  int32_t sum = 0;
+  if (!fn) {
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t v = quantize(w[i], s, -q, q);
+      out[i] = static_cast<int8_t>(v);
+      sum += v;
+    }
+    return sum;
+  }
+  scratch.resize(static_cast<size_t>(n));
+  fn(w, n, s, -q, q, 128, scratch.data());
+  for (int64_t i = 0; i < n; ++i) {
+    const uint8_t u = scratch[static_cast<size_t>(i)];
+    out[i] = static_cast<int8_t>(u ^ 0x80);
+    sum += u;
+  }
+  return sum - 128 * static_cast<int32_t>(n);
+}
 
 }  // namespace
 
@@ -59,20 +87,30 @@ Result<Q8Layer> prepareLayer(const Node& node, const Shape& in, const Shape& out
   l.bias.assign(static_cast<size_t>(l.oc), 0.f);
   const float* w = node.weights[0].f32();
   const float wq = static_cast<float>(q.weight_qmax);
+  const Q8QuantizeRowFn rowFn = q8Rows(activeIsa()).quantize;
+  std::vector<uint8_t> scratch;
   for (int64_t o = 0; o < l.oc; ++o) {
     const float s = q.weight_scales[static_cast<size_t>(o)];
     if (!goodScale(s))
       return invalidArgument(label(node) + ": weight scale " + std::to_string(o) + " is " + std::to_string(s) +
                              " (must be finite and > 0)");
-    for (int64_t i = 0; i < l.k; ++i) {
-      const int32_t v = quantize(w[o * l.k + i], s, -wq, wq);
-      l.wq[static_cast<size_t>(o * l.k + i)] = static_cast<int8_t>(v);
-      l.wsum[static_cast<size_t>(o)] += v;
-    }
+    l.wsum[static_cast<size_t>(o)] = quantizeWeightRow(rowFn, w + o * l.k, l.k, s, wq, l.wq.data() + o * l.k, scratch);
     l.deq[static_cast<size_t>(o)] = 1.f / (l.in_scale * s);
     if (hasBias && node.weights.size() > 1) l.bias[static_cast<size_t>(o)] = node.weights[1].f32()[o];
   }
   return l;
+}
+
+std::vector<int8_t> packWeightPanels(const Q8Layer& l, int64_t rows) {
+  const int64_t groups = (l.k + 3) / 4, tiles = (l.oc + rows - 1) / rows;
+  std::vector<int8_t> out(static_cast<size_t>(tiles * groups * rows * 4), 0);
+  for (int64_t o = 0; o < l.oc; ++o) {
+    const int8_t* src = l.wq.data() + o * l.k;
+    int8_t* dst = out.data() + ((o / rows) * groups * rows + o % rows) * 4;
+    for (int64_t g = 0; g < groups; ++g, dst += rows * 4)
+      for (int64_t j = 0; j < 4 && g * 4 + j < l.k; ++j) dst[j] = src[g * 4 + j];
+  }
+  return out;
 }
 
 }  // namespace eqw::kernels::q8

@@ -42,6 +42,10 @@ struct Q8Layer {
 // Errors name the node: bad scales, weight-scale counts, an op kind that is not quantizable.
 Result<Q8Layer> prepareLayer(const Node& resolved, const Shape& in, const Shape& out);
 
+// The quantized weights as panels of `rows` output channels x 4-deep k groups:
+// [ceil(oc / rows)][ceil(k / 4)][rows][4], rows past oc and k past K zero (the GEMM and GEMV layout).
+std::vector<int8_t> packWeightPanels(const Q8Layer& l, int64_t rows);
+
 // y[o] from an int32 accumulator (no +128 shift left in it): act(acc * deq[o] + bias[o]), the
 // multiply-add fused so that every kernel rounds once, as std::fma does.
 inline float dequantize(const Q8Layer& l, int64_t o, int32_t acc) {

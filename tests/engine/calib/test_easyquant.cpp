@@ -3,6 +3,7 @@
 // independently, both input modes, cancel, a valid spec and table; and on a synthetic layer whose
 // optimum is known, against a brute-force search.
 #include <eqw/calib.h>
+#include <eqw/cpu.h>
 #include <eqw/easyquant.h>
 #include <eqw/fakequant.h>
 #include <eqw/io.h>
@@ -237,6 +238,44 @@ TEST(EasyQuant, UnsignedInputs) {
 }
 
 // Per-tensor weights: one weight scale per layer, grouped (depthwise) layers searched as a whole.
+// The integer search (the default where the CPU has fast integer kernels) and the float search
+// measure the same objective up to float rounding, so they reach the same quality; the records
+// say which arithmetic each layer used.
+TEST(EasyQuant, IntegerAndFloatSearchesAgree) {
+  SAMPLE_OR_SKIP(s);
+  const QuantSpec start = maxSpec(*s, Precision::Int8, Granularity::PerChannel);
+  EasyQuantOptions o;
+  o.threads = 2;
+  o.images = 10;
+  o.candidates = 40;
+  o.max_rounds = 2;
+  auto fast = refine(*s, start, o);
+  o.integer_kernels = false;
+  auto slow = refine(*s, start, o);
+  ASSERT_TRUE(fast.isOk() && slow.isOk());
+  ASSERT_EQ(fast->layers.size(), slow->layers.size());
+  // Every layer has fast integer kernels with VNNI (the fully connected one needs it).
+  const Isa isa = activeIsa();
+  const bool haveFast = isa == Isa::Avx512Vnni || (isa >= Isa::AvxVnni && isaSupported(Isa::AvxVnni));
+  if (!haveFast) std::printf("[  SKIPPED ] integer search on every layer: no VNNI at %s\n", toString(isa));
+  const std::vector<Tensor> images = firstImages(*s, 10);
+  int integerLayers = 0;
+  for (size_t i = 0; i < fast->layers.size(); ++i) {
+    const EasyQuantLayer& a = fast->layers[i];
+    const EasyQuantLayer& b = slow->layers[i];
+    SCOPED_TRACE(a.layer);
+    EXPECT_FALSE(b.integer);
+    integerLayers += a.integer;
+    EXPECT_NEAR(a.before, b.before, 2e-6) << "the same start measured two ways";
+    EXPECT_NEAR(a.after, b.after, 2e-5);
+    // Each search's record is what the fake-quant network computes for its thresholds.
+    EXPECT_NEAR(fakeQuantObjective(s->graph, measuredSpec(s->graph, fast->spec, a.layer, EasyQuantInput::Isolated), a.layer, images), a.after, 2e-6);
+  }
+  if (haveFast) {
+    EXPECT_EQ(integerLayers, static_cast<int>(fast->layers.size())) << "every Conv / Gemm layer searched in integers";
+  }
+}
+
 TEST(EasyQuant, SamplePerTensor) {
   SAMPLE_OR_SKIP(s);
   const QuantSpec start = maxSpec(*s, Precision::Int7, Granularity::PerTensor);

@@ -1,7 +1,8 @@
 // EasyQuant timing on resnet50 (generated weights, ../shared/images): a benchmark, not part of the
 // default run. Run it with
 //   test_easyquant --gtest_also_run_disabled_tests --gtest_filter=*ResNet50*
-// EQW_EQ_IMAGES (default 50), EQW_EQ_ROUNDS (default 3) and EQW_EQ_THREADS (default 2) size it.
+// EQW_EQ_IMAGES (default 50), EQW_EQ_ROUNDS (default 3) and EQW_EQ_THREADS (default 2) size it;
+// EQW_EQ_FLOAT=1 searches with float layers instead of the integer kernels.
 #include <eqw/calib.h>
 #include <eqw/easyquant.h>
 #include <eqw/io.h>
@@ -37,6 +38,7 @@ TEST(EasyQuantBench, DISABLED_ResNet50) {
   o.images = envInt("EQW_EQ_IMAGES", 50);
   o.max_rounds = envInt("EQW_EQ_ROUNDS", 3);
   o.threads = envInt("EQW_EQ_THREADS", 2);
+  o.integer_kernels = envInt("EQW_EQ_FLOAT", 0) == 0;
 
   CollectOptions co;
   co.values = StatsValues::QuantizableInputs;
@@ -58,8 +60,9 @@ TEST(EasyQuantBench, DISABLED_ResNet50) {
   }
   auto r = refineEasyQuant(*graph, start, *data, *pre, o, {}, d);
   ASSERT_TRUE(r.isOk()) << r.status().toString();
-  std::printf("resnet50 EasyQuant int8, %lld images, <= %d rounds, %d threads: %.1f s for %zu layers\n",
-              static_cast<long long>(r->images), o.max_rounds, o.threads, r->seconds, r->layers.size());
+  std::printf("resnet50 EasyQuant int8 (%s layers), %lld images, <= %d rounds, %d threads: %.1f s for %zu layers\n",
+              o.integer_kernels ? "integer" : "float", static_cast<long long>(r->images), o.max_rounds, o.threads,
+              r->seconds, r->layers.size());
   for (const EasyQuantLayer& l : r->layers)
     std::printf("  %-24s %9.6f -> %9.6f  %zu rounds %7.2f s\n", l.layer.c_str(), l.before, l.after, l.rounds.size(), l.seconds);
   for (const EasyQuantLayer& l : r->layers) EXPECT_GE(l.after, l.before) << l.layer;
