@@ -231,11 +231,14 @@ Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in,
 EQW_Q8_LEVEL(Avx512Vnni)
 EQW_Q8_LEVEL(AvxVnni)
 EQW_Q8_LEVEL(Avx2)
+EQW_Q8_LEVEL(Sse41)
 #undef EQW_Q8_LEVEL
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvxVnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+void q8GemmTileSse41U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+void q8GemmTileSse41I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 #endif
 
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
@@ -247,6 +250,10 @@ Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
     return {q8GemmTileAvx2U7, "avx2", q8QuantizeRowAvx2, q8DequantRowAvx2};
   if (level >= static_cast<int>(Isa::Avx2) && isaSupported(Isa::Avx2))
     return {q8GemmTileAvx2I8, "avx2", q8QuantizeRowAvx2, q8DequantRowAvx2};
+  if (level >= static_cast<int>(Isa::Sse41) && isaSupported(Isa::Sse41) && inputBits <= 7 && weightQmax <= 63)
+    return {q8GemmTileSse41U7, "sse41", q8QuantizeRowSse41, q8DequantRowSse41};
+  if (level >= static_cast<int>(Isa::Sse41) && isaSupported(Isa::Sse41))
+    return {q8GemmTileSse41I8, "sse41", q8QuantizeRowSse41, q8DequantRowSse41};
 #else
   (void)isa, (void)inputBits, (void)weightQmax;
 #endif
@@ -261,6 +268,8 @@ Q8Rows q8Rows(Isa isa) {
   if (level >= static_cast<int>(Isa::AvxVnni) && isaSupported(Isa::AvxVnni))
     return {"avxvnni", q8QuantizeRowAvxVnni, q8DequantRowAvxVnni, q8DwPlaneAvxVnni};
   if (level >= static_cast<int>(Isa::Avx2) && isaSupported(Isa::Avx2)) return {"avx2", q8QuantizeRowAvx2, q8DequantRowAvx2, q8DwPlaneAvx2};
+  if (level >= static_cast<int>(Isa::Sse41) && isaSupported(Isa::Sse41))
+    return {"sse41", q8QuantizeRowSse41, q8DequantRowSse41, q8DwPlaneSse41};
 #else
   (void)isa;
 #endif

@@ -72,7 +72,7 @@ TEST_F(IntegerSample, PredictionsEqualTheFakeQuantExecutors) {
       int64_t images;
     };
     for (Level l : {Level{"best", Isa::Avx512Vnni, false, 500}, Level{"avx2", Isa::Avx2, false, 200},
-                    Level{"integer reference", Isa::Scalar, true, 100}}) {
+                    Level{"sse41", Isa::Sse41, false, 100}, Level{"integer reference", Isa::Scalar, true, 100}}) {
       ExecutorOptions eo;
       eo.isa = l.isa;
       eo.reference = l.reference;

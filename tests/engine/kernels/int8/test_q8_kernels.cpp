@@ -51,7 +51,7 @@ bool fastMatchesReference(const Node& node, const std::vector<Tensor>& inputs, I
 // The levels with integer kernels that this CPU runs; the others are reported as skipped.
 std::vector<Isa> integerLevels() {
   std::vector<Isa> out;
-  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2}) {
+  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2, Isa::Sse41}) {
     if (isaSupported(isa)) out.push_back(isa);
     else std::printf("[ SKIPPED  ] %s: this CPU lacks it\n", toString(isa));
   }
@@ -67,7 +67,7 @@ TEST(Q8Tiles, EveryTileEqualsTheScalarTile) {
   std::mt19937 rng(5);
   int ran = 0;
   for (TileCase tc : {TileCase{Isa::Avx512Vnni, 8, 127}, TileCase{Isa::AvxVnni, 8, 127}, TileCase{Isa::Avx2, 7, 63},
-                      TileCase{Isa::Avx2, 8, 127}}) {
+                      TileCase{Isa::Avx2, 8, 127}, TileCase{Isa::Sse41, 7, 63}, TileCase{Isa::Sse41, 8, 127}}) {
     if (!isaSupported(tc.isa)) {
       std::printf("[ SKIPPED  ] tile %s: this CPU lacks it\n", toString(tc.isa));
       continue;
