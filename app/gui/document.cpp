@@ -1,0 +1,165 @@
+#include "document.h"
+
+#include "set_override_command.h"
+
+#include <QFileInfo>
+
+namespace eqw::gui {
+
+namespace {
+
+// A Status from a file path the user chose that the engine must never see empty.
+Status needPath(const QString& path, const char* what) {
+  return path.isEmpty() ? invalidArgument(std::string("no ") + what + " given") : Status::ok();
+}
+
+}  // namespace
+
+Document::Document(QObject* parent) : QObject(parent) {}
+
+void Document::setBusy(bool busy) {
+  if (busy_ == busy) return;
+  busy_ = busy;
+  Q_EMIT busyChanged(busy);
+}
+
+void Document::replaceSession(Session session, const QString& projectPath, Diagnostics diags) {
+  session_ = std::move(session);
+  projectPath_ = projectPath;
+  undo_.clear();
+  report_.reset();
+  diags_ = std::move(diags);
+  Q_EMIT reset();
+  Q_EMIT diagnosticsChanged();
+}
+
+Status Document::openModel(const QString& path) {
+  EQW_RETURN_IF_ERROR(needPath(path, "model file"));
+  Session fresh;
+  Diagnostics diags;
+  EQW_RETURN_IF_ERROR(fresh.open(QFileInfo(path).absoluteFilePath().toStdString(), {}, {}, &diags));
+  replaceSession(std::move(fresh), QString(), std::move(diags));
+  return Status::ok();
+}
+
+Status Document::openProject(const QString& path) {
+  EQW_RETURN_IF_ERROR(needPath(path, "project file"));
+  Diagnostics diags;
+  auto loaded = Session::load(QFileInfo(path).absoluteFilePath().toStdString(), &diags);
+  if (!loaded) return loaded.status();
+  replaceSession(std::move(*loaded), QFileInfo(path).absoluteFilePath(), std::move(diags));
+  return Status::ok();
+}
+
+Status Document::saveProject(const QString& path) {
+  EQW_RETURN_IF_ERROR(needPath(path, "project file"));
+  EQW_RETURN_IF_ERROR(session_.save(QFileInfo(path).absoluteFilePath().toStdString()));
+  projectPath_ = QFileInfo(path).absoluteFilePath();
+  undo_.setClean();
+  return Status::ok();
+}
+
+Status Document::setCalibrationFolder(const QString& source, const Preprocess& preprocess) {
+  EQW_RETURN_IF_ERROR(needPath(source, "image folder"));
+  Diagnostics diags;
+  const std::string path = QFileInfo(source).absoluteFilePath().toStdString();
+  const DatasetSource* calib = session_.dataset(DatasetRole::Calibration);
+  const DatasetSource* eval = session_.dataset(DatasetRole::Evaluation);
+  const bool evalFollows = !eval || (calib && eval->source == calib->source);
+  EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Calibration, path, preprocess, DatasetLayout::Auto, &diags));
+  if (evalFollows) EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Evaluation, path, preprocess, DatasetLayout::Auto));
+  addDiagnostics(diags);
+  Q_EMIT changed();
+  return Status::ok();
+}
+
+Status Document::ensureEvaluationSet() {
+  if (session_.dataset(DatasetRole::Evaluation)) return Status::ok();
+  const DatasetSource* calib = session_.dataset(DatasetRole::Calibration);
+  if (!calib) return invalidArgument(tr("no evaluation or calibration images: choose a folder first").toStdString());
+  const DatasetSource copy = *calib;
+  return session_.setDataset(DatasetRole::Evaluation, copy.source, copy.preprocess, copy.layout);
+}
+
+Preprocess Document::defaultPreprocess() const {
+  if (const DatasetSource* d = session_.dataset(DatasetRole::Calibration)) return d->preprocess;
+  Preprocess p;
+  const Graph& g = session_.canonicalGraph();
+  if (!g.inputs.empty()) {
+    const Shape& s = g.values[g.inputs[0]].shape;
+    if (s.size() == 4 && s[2] > 0 && s[3] > 0) {
+      p.height = static_cast<int>(s[2]);
+      p.width = static_cast<int>(s[3]);
+      if (s[1] == 1) p.pixel = PixelOrder::GRAY;
+    }
+  }
+  p.norm = {1.f / 255.f, 1.f / 255.f, 1.f / 255.f};
+  return p;
+}
+
+Status Document::calibrate(const CalibrateOptions& options) {
+  Diagnostics diags;
+  EQW_RETURN_IF_ERROR(session_.calibrate(options, &diags));
+  addDiagnostics(diags);
+  Q_EMIT changed();
+  return Status::ok();
+}
+
+Status Document::applyOverride(const std::string& layer, const LayerOverride& override) {
+  Status s = session_.setLayerOverride(layer, override);
+  Q_EMIT changed();
+  return s;
+}
+
+Status Document::setLayerOverride(const QString& layer, const LayerOverride& override, const QString& text) {
+  const std::string name = layer.toStdString();
+  const LayerOverride* current = session_.layerOverride(name);
+  LayerOverride before = current ? *current : LayerOverride{};
+  if (before == override) return Status::ok();
+  EQW_RETURN_IF_ERROR(applyOverride(name, override));
+  auto apply = [this](const std::string& l, const LayerOverride& o) { return applyOverride(l, o); };
+  undo_.push(new SetOverrideCommand(name, std::move(before), override, apply, /*applied=*/true, text));
+  return Status::ok();
+}
+
+Status Document::setLayerPrecision(const QString& layer, Precision precision) {
+  const LayerOverride* current = session_.layerOverride(layer.toStdString());
+  LayerOverride after = current ? *current : LayerOverride{};
+  after.precision = precision;
+  return setLayerOverride(layer, after, tr("Set %1 to %2").arg(layer, QString::fromLatin1(toString(precision)).toUpper()));
+}
+
+Status Document::setLayerInputThreshold(const QString& layer, float threshold) {
+  const LayerOverride* current = session_.layerOverride(layer.toStdString());
+  LayerOverride after = current ? *current : LayerOverride{};
+  after.input_threshold = threshold;
+  return setLayerOverride(layer, after, tr("Set the input threshold of %1 to %2").arg(layer).arg(threshold, 0, 'g', 5));
+}
+
+void Document::setEvalReport(std::optional<EvalReport> report) {
+  report_ = std::move(report);
+  Q_EMIT changed();
+}
+
+void Document::addDiagnostics(const Diagnostics& diags) {
+  if (diags.empty()) return;
+  diags_.insert(diags_.end(), diags.begin(), diags.end());
+  Q_EMIT diagnosticsChanged();
+}
+
+QString Document::layerOf(const Diagnostic& d) const {
+  const Graph& g = session_.canonicalGraph();
+  if (d.node >= 0 && d.node < static_cast<int>(g.nodes.size())) return QString::fromStdString(g.nodes[d.node].name);
+  // Messages name layers in quotes ("layer 'conv1' ..."): take the first quoted name that is a layer.
+  const QString msg = QString::fromStdString(d.message);
+  for (int start = msg.indexOf(QLatin1Char('\'')); start >= 0; start = msg.indexOf(QLatin1Char('\''), start + 1)) {
+    const int end = msg.indexOf(QLatin1Char('\''), start + 1);
+    if (end < 0) break;
+    const QString name = msg.mid(start + 1, end - start - 1);
+    if (g.findNode(name.toStdString()) >= 0) return name;
+    start = end;
+  }
+  return {};
+}
+
+}  // namespace eqw::gui

@@ -1,0 +1,395 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: unsupported plot format &apos;%2&apos; (use .png or .pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: could not write the plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save plot as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::Document</name>
+    <message>
+        <source>no evaluation or calibration images: choose a folder first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the input threshold of %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::IssuesPanel</name>
+    <message>
+        <source>Click to select layer %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::JobRunner</name>
+    <message>
+        <source>Calibrating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluating</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::MainWindow</name>
+    <message>
+        <source>Histogram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a layer after calibration to see its histogram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calibration: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No calibration set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threads: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ISA: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1[*] — EQ Workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a model before dropping an image folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calibrate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a model and choose a calibration folder first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No statistics for %1 yet: calibrate first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: input threshold %2 (release to apply)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;project…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Recent files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save project &amp;as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export ncnn table…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Calibrate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose calibration &amp;folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate FP32 / INT8 / INT7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Bits </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>INT8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>INT7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models (*.onnx *.param *.prototxt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EQ Workbench projects (*.eqw)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export ncnn table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ncnn scale tables (*.table)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How images become the model&apos;s input (shape, pixel, mean, norm, resize):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, about %1 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::HistogramView</name>
+    <message>
+        <source>Select a layer after calibration to see its histogram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>|x| of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>log10(1 + count)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>histogram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>threshold %1, clipped %2 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::LayerTableModel</name>
+    <message>
+        <source>One of the %1 layers with the lowest isolated cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision set by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight thresholds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Isolated cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::LayerTableView</name>
+    <message>
+        <source>Filter layers (name, type, method…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Post-training quantization workbench for CNNs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render the main window to a PNG and exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A model or a project (.eqw) to open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,394 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>%1: unsupported plot format '%2' (use .png or .pdf)</source>
+        <translation>%1：不支持的图表格式“%2”（请使用 .png 或 .pdf）</translation>
+    </message>
+    <message>
+        <source>%1: could not write the plot</source>
+        <translation>%1：无法写入图表</translation>
+    </message>
+    <message>
+        <source>Save plot as…</source>
+        <translation>图表另存为…</translation>
+    </message>
+    <message>
+        <source>Save plot</source>
+        <translation>保存图表</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::Document</name>
+    <message>
+        <source>no evaluation or calibration images: choose a folder first</source>
+        <translation>没有评估或校准图像：请先选择文件夹</translation>
+    </message>
+    <message>
+        <source>Set %1 to %2</source>
+        <translation>将 %1 设为 %2</translation>
+    </message>
+    <message>
+        <source>Set the input threshold of %1 to %2</source>
+        <translation>将 %1 的输入阈值设为 %2</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::IssuesPanel</name>
+    <message>
+        <source>Click to select layer %1</source>
+        <translation>点击选中层 %1</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::JobRunner</name>
+    <message>
+        <source>Calibrating</source>
+        <translation>正在校准</translation>
+    </message>
+    <message>
+        <source>Evaluating</source>
+        <translation>正在评估</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::MainWindow</name>
+    <message>
+        <source>Histogram</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <source>Issues</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Select a layer after calibration to see its histogram</source>
+        <translation>校准后选择一个层以查看其直方图</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+    <message>
+        <source>Calibration: %1</source>
+        <translation>校准集：%1</translation>
+    </message>
+    <message>
+        <source>No calibration set</source>
+        <translation>无校准集</translation>
+    </message>
+    <message>
+        <source>Threads: %1</source>
+        <translation>线程：%1</translation>
+    </message>
+    <message>
+        <source>ISA: %1</source>
+        <translation>指令集：%1</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>%1[*] — EQ Workbench</source>
+        <translation>%1[*] — EQ Workbench</translation>
+    </message>
+    <message>
+        <source>Calibration folder</source>
+        <translation>校准文件夹</translation>
+    </message>
+    <message>
+        <source>Open a model before dropping an image folder.</source>
+        <translation>请先打开模型，再拖入图像文件夹。</translation>
+    </message>
+    <message>
+        <source>Calibrate</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>Open a model and choose a calibration folder first.</source>
+        <translation>请先打开模型并选择校准文件夹。</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Job failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <source>No statistics for %1 yet: calibrate first</source>
+        <translation>%1 尚无统计数据：请先校准</translation>
+    </message>
+    <message>
+        <source>%1: input threshold %2 (release to apply)</source>
+        <translation>%1：输入阈值 %2（松开以应用）</translation>
+    </message>
+    <message>
+        <source>Set precision</source>
+        <translation>设置精度</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation>打开模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;project…</source>
+        <translation>打开工程(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>&amp;Recent files</source>
+        <translation>最近的文件(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save project</source>
+        <translation>保存工程(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save project &amp;as…</source>
+        <translation>工程另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export ncnn table…</source>
+        <translation>导出 ncnn 量化表(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Calibrate</source>
+        <translation>校准(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Choose calibration &amp;folder…</source>
+        <translation>选择校准文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate FP32 / INT8 / INT7</source>
+        <translation>评估 FP32 / INT8 / INT7(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>Method </source>
+        <translation>方法 </translation>
+    </message>
+    <message>
+        <source> Bits </source>
+        <translation> 位宽 </translation>
+    </message>
+    <message>
+        <source>INT8</source>
+        <translation>INT8</translation>
+    </message>
+    <message>
+        <source>INT7</source>
+        <translation>INT7</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>打开工程</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>保存工程</translation>
+    </message>
+    <message>
+        <source>Models (*.onnx *.param *.prototxt);;All files (*)</source>
+        <translation>模型 (*.onnx *.param *.prototxt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>EQ Workbench projects (*.eqw)</source>
+        <translation>EQ Workbench 工程 (*.eqw)</translation>
+    </message>
+    <message>
+        <source>Export ncnn table</source>
+        <translation>导出 ncnn 量化表</translation>
+    </message>
+    <message>
+        <source>ncnn scale tables (*.table)</source>
+        <translation>ncnn 量化表 (*.table)</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Choose calibration folder</source>
+        <translation>选择校准文件夹</translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>How images become the model's input (shape, pixel, mean, norm, resize):</source>
+        <translation>图像如何变成模型输入（shape、pixel、mean、norm、resize）：</translation>
+    </message>
+    <message>
+        <source>, about %1 s left</source>
+        <translation>，约剩 %1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::HistogramView</name>
+    <message>
+        <source>Select a layer after calibration to see its histogram</source>
+        <translation>校准后选择一个层以查看其直方图</translation>
+    </message>
+    <message>
+        <source>|x| of %1</source>
+        <translation>%1 的 |x|</translation>
+    </message>
+    <message>
+        <source>log10(1 + count)</source>
+        <translation>log10(1 + 计数)</translation>
+    </message>
+    <message>
+        <source>histogram</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>threshold %1, clipped %2 %</source>
+        <translation>阈值 %1，截断 %2 %</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::LayerTableModel</name>
+    <message>
+        <source>One of the %1 layers with the lowest isolated cosine</source>
+        <translation>独立余弦相似度最低的 %1 个层之一</translation>
+    </message>
+    <message>
+        <source>Precision set by hand</source>
+        <translation>手动设置的精度</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>乘加数</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Input threshold</source>
+        <translation>输入阈值</translation>
+    </message>
+    <message>
+        <source>Input scale</source>
+        <translation>输入缩放</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Weight thresholds</source>
+        <translation>权重阈值</translation>
+    </message>
+    <message>
+        <source>Isolated cosine</source>
+        <translation>独立余弦</translation>
+    </message>
+    <message>
+        <source>Cumulative cosine</source>
+        <translation>累积余弦</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::LayerTableView</name>
+    <message>
+        <source>Filter layers (name, type, method…)</source>
+        <translation>筛选层（名称、类型、方法…）</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Post-training quantization workbench for CNNs</source>
+        <translation>CNN 训练后量化工作台</translation>
+    </message>
+    <message>
+        <source>Render the main window to a PNG and exit.</source>
+        <translation>将主窗口渲染为 PNG 后退出。</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>A model or a project (.eqw) to open.</source>
+        <translation>要打开的模型或工程 (.eqw)。</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,19 @@
+// "Save plot as…" for every QCustomPlot in the workbench: PNG and PDF (QCustomPlot's own
+// writers). SVG would need Qt6Svg's QSvgGenerator, which this build does not use.
+#pragma once
+
+#include <QString>
+
+class QCustomPlot;
+class QWidget;
+
+namespace eqw::widgets {
+
+// The file dialog's filter list for plots.
+QString plotFileFilter();
+// Writes the plot by the file's suffix (png, pdf; none: png). False with `error` set on failure.
+bool savePlot(QCustomPlot* plot, const QString& path, QString* error = nullptr);
+// Gives `plot` a context menu with "Save plot as…", asking for a file relative to `parent`.
+void addSavePlotMenu(QCustomPlot* plot);
+
+}  // namespace eqw::widgets
