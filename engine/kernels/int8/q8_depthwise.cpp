@@ -1,12 +1,14 @@
-// Integer depthwise convolution (one input channel per group, one output per group): each
-// channel is quantized into an int16 plane framed by the quantized pad value, then summed row by
-// row per tap in int32 and dequantized with the fused activation (x86/q8_rows_impl.h). Integer
-// sums make it bit-identical to the reference at any width; channels are the parallel tasks.
+// Integer depthwise convolution for the geometries the channel-blocked kernel (q8_dw_blocked.cpp)
+// does not cover (dilation, 7x7, unequal strides...): each channel is quantized into an int16
+// plane framed by the quantized pad value, then summed row by row per tap in int32 and
+// dequantized with the fused activation (x86/q8_rows_impl.h). Integer sums make it bit-identical
+// to the reference at any width; channels are the parallel tasks.
 #include <algorithm>
 #include <new>
 
 #include "core/parallel.h"
 #include "kernels/int8/q8_depthwise.h"
+#include "kernels/int8/q8_dw_blocked.h"
 
 namespace eqw::kernels::q8 {
 
@@ -99,6 +101,9 @@ bool isDepthwise(const Node& node, const std::vector<Shape>& in) {
 
 Result<KernelPtr> makeQ8Depthwise(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out,
                                   Isa isa) {
+  // 3x3 and 5x5 with stride 1 or 2: the channel-blocked kernel; other geometries run here.
+  auto blocked = makeQ8DwBlocked(resolved, in, out, isa);
+  if (!blocked || *blocked) return blocked;
   const Q8Rows rows = q8Rows(isa);
   if (!rows.dwPlane || !isDepthwise(resolved, in) || out.empty()) return KernelPtr{};
   auto l = prepareLayer(resolved, in[0], out[0]);

@@ -7,7 +7,8 @@ namespace eqw::kernels::q8 {
 
 // Convolution with one input and one output channel per group (group == channels == outputs).
 bool isDepthwise(const Node& node, const std::vector<Shape>& in);
-// Null (not an error) when the ISA has no integer row kernels or the node is not depthwise.
+// The channel-blocked kernel (q8_dw_blocked.h) for the geometries it covers, else the per-channel
+// one; null (not an error) when the ISA has no integer row kernels or the node is not depthwise.
 Result<KernelPtr> makeQ8Depthwise(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out,
                                   Isa isa);
 
