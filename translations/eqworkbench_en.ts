@@ -279,6 +279,14 @@
         <source>, about %1 s left</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Running the FP32 network for %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>eqw::widgets::HistogramView</name>
@@ -389,6 +397,101 @@
     </message>
     <message>
         <source>A model or a project (.eqw) to open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::ProbeController</name>
+    <message>
+        <source>%1 has no quantized input in the spec: nothing to probe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No images to probe %1 with: choose a calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::ProbeMetricsView</name>
+    <message>
+        <source>At threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At spec</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max |error|</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T = %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spec T = %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Isolated metrics of this layer over %n image(s)</source>
+        <translation>
+            <numerusform>Isolated metrics of this layer over %n image</numerusform>
+            <numerusform>Isolated metrics of this layer over %n images</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drag the threshold to see this layer's isolated metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareModel</name>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not measured: the workbench has no latency benchmark yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The evaluation images have no labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top-1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agreement with FP32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareView</name>
+    <message>
+        <source>Quantizable layer (graph order)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative cosine</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

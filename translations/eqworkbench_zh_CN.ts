@@ -278,6 +278,14 @@
         <source>, about %1 s left</source>
         <translation>，约剩 %1 秒</translation>
     </message>
+    <message>
+        <source>Running the FP32 network for %1…</source>
+        <translation>正在为 %1 运行 FP32 网络…</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
 </context>
 <context>
     <name>eqw::widgets::HistogramView</name>
@@ -389,6 +397,100 @@
     <message>
         <source>A model or a project (.eqw) to open.</source>
         <translation>要打开的模型或工程 (.eqw)。</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::ProbeController</name>
+    <message>
+        <source>%1 has no quantized input in the spec: nothing to probe</source>
+        <translation>%1 在量化方案中没有量化的输入：无可探测</translation>
+    </message>
+    <message>
+        <source>No images to probe %1 with: choose a calibration folder</source>
+        <translation>没有可用于探测 %1 的图像：请选择校准文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::ProbeMetricsView</name>
+    <message>
+        <source>At threshold</source>
+        <translation>当前阈值</translation>
+    </message>
+    <message>
+        <source>At spec</source>
+        <translation>方案阈值</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>均方误差</translation>
+    </message>
+    <message>
+        <source>Max |error|</source>
+        <translation>最大 |误差|</translation>
+    </message>
+    <message>
+        <source>T = %1</source>
+        <translation>T = %1</translation>
+    </message>
+    <message>
+        <source>Spec T = %1</source>
+        <translation>方案 T = %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Isolated metrics of this layer over %n image(s)</source>
+        <translation>
+            <numerusform>该层在 %n 张图像上的独立指标</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drag the threshold to see this layer's isolated metrics</source>
+        <translation>拖动阈值以查看该层的独立指标</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareModel</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Not measured: the workbench has no latency benchmark yet</source>
+        <translation>未测量：工作台尚无延迟基准测试</translation>
+    </message>
+    <message>
+        <source>The evaluation images have no labels</source>
+        <translation>评估图像没有标签</translation>
+    </message>
+    <message>
+        <source>Top-1</source>
+        <translation>Top-1 准确率</translation>
+    </message>
+    <message>
+        <source>Agreement with FP32</source>
+        <translation>与 FP32 一致率</translation>
+    </message>
+    <message>
+        <source>Output cosine</source>
+        <translation>输出余弦相似度</translation>
+    </message>
+    <message>
+        <source>Median latency</source>
+        <translation>延迟中位数</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareView</name>
+    <message>
+        <source>Quantizable layer (graph order)</source>
+        <translation>可量化层（按图顺序）</translation>
+    </message>
+    <message>
+        <source>Cumulative cosine</source>
+        <translation>累积余弦相似度</translation>
     </message>
 </context>
 </TS>

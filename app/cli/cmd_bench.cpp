@@ -2,12 +2,15 @@
 // eqw bench --peak: the per-core arithmetic peaks themselves.
 #include <eqw/bench.h>
 #include <eqw/calib.h>
+#include <eqw/calibrate.h>
 #include <eqw/cpu.h>
 #include <eqw/integer.h>
 #include <eqw/table.h>
 #include <eqw/peak.h>
+#include <eqw/probe.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -25,12 +28,16 @@ namespace {
 const char* kHelp =
     "usage: eqw bench MODEL [options]\n"
     "       eqw bench --peak [--isa LEVEL]\n"
-    "       eqw bench MODEL --stats --data DIR|LIST [preprocessing] [--passes 1|2] [--max-images N]\n\n"
+    "       eqw bench MODEL --stats --data DIR|LIST [preprocessing] [--passes 1|2] [--max-images N]\n"
+    "       eqw bench MODEL --probe LAYER --data DIR|LIST [preprocessing] [--probe-images N]\n\n"
     "Times whole FP32 inferences of MODEL on a random input and reports the median latency, the\n"
     "throughput in GMAC/s (direct-convolution MACs) and its share of the FP32 FMA peak measured on\n"
     "this CPU (per core times threads). --peak measures and prints the peaks. --stats times\n"
     "calibration statistics: every image (decoded once, up to --max-images, default 50) is run\n"
-    "plainly and with the statistics observers of `eqw calibrate`, and the overhead is printed.\n\n"
+    "plainly and with the statistics observers of `eqw calibrate`, and the overhead is printed.\n"
+    "--probe times the GUI's threshold drag: LAYER's isolated metrics (eqw/probe.h) over\n"
+    "--probe-images images (default 16) at 21 thresholds across [0.5 T, 1.5 T] of a max calibration\n"
+    "on the same images; prints the median time of one metrics() call.\n\n"
     "options:\n"
     "  --threads N          worker threads (default 1)\n"
     "  --loops N            timed runs (default 20)\n"
@@ -121,6 +128,73 @@ int runStats(const Args& args) {
   return 0;
 }
 
+// --probe: the cost of one LayerProbe::metrics() call, the work behind one step of a threshold drag.
+int runProbe(const Args& args) {
+  if (!args.get("data")) return fail("bench", "--probe needs --data DIR|LIST", 2);
+  auto threads = args.getInt("threads", 1, 1, 1024);
+  auto images = args.getInt("probe-images", 16, 1, 1 << 20);
+  auto isa = isaFromArgs(args);
+  for (const Status& s : {threads.status(), images.status(), isa.status()})
+    if (!s.isOk()) return fail("bench", s.message(), 2);
+  auto graph = loadCanonicalModel(args.positionals()[0], args, "bench");
+  if (!graph) return fail("bench", graph.status().message());
+  auto pre = preprocessFromArgs(args, graph->values[graph->inputs[0]].shape);
+  if (!pre) return fail("bench", pre.status().message(), 2);
+  auto dataset = openDataset(*args.get("data"));
+  if (!dataset) return fail("bench", dataset.status().message());
+  Diagnostics diags;
+  CollectOptions co;
+  co.threads = *threads;
+  co.max_images = *images;
+  co.passes = 1;
+  co.values = StatsValues::QuantizableInputs;
+  auto stats = collectStatistics(*graph, *dataset, *pre, co, {}, diags);
+  if (!stats) return fail("bench", stats.status().message());
+  CalibrateOptions calib;
+  calib.method = "max";
+  auto spec = calibrateSpec(*graph, *stats, calib, &diags);
+  if (!spec) return fail("bench", spec.status().message());
+  ProbeOptions po;
+  po.max_images = *images;
+  po.threads = *threads;
+  po.isa = *isa;
+  const std::string layer = *args.get("probe");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto probe = LayerProbe::create(*graph, *spec, layer, *dataset, *pre, po, diags);
+  const double buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
+  if (!probe) return fail("bench", probe.status().message());
+  const float t = probe->specThreshold();
+  std::vector<double> ms;
+  double worstSqnr = 0, bestSqnr = -1e300;
+  for (int i = 0; i <= 20; ++i) {
+    const float ti = t * (0.5f + 0.05f * static_cast<float>(i));
+    const auto a = std::chrono::steady_clock::now();
+    auto m = probe->metrics(ti);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
+    if (!m) return fail("bench", m.status().message());
+    worstSqnr = i == 0 ? m->sqnr_db : std::min(worstSqnr, m->sqnr_db);
+    bestSqnr = std::max(bestSqnr, m->sqnr_db);
+  }
+  std::vector<double> sorted = ms;
+  std::sort(sorted.begin(), sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  if (args.has("json")) {
+    nlohmann::json j = {{"model", graph->name}, {"layer", layer}, {"images", probe->images()}, {"threads", *threads},
+                        {"build_ms", buildMs}, {"median_ms", median}, {"min_ms", sorted.front()}, {"max_ms", sorted.back()},
+                        {"thresholds", ms.size()}, {"spec_threshold", t}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("model %s, layer %s (%s): %lld images, %d thread%s; probe built in %.1f ms (one FP32 run)\n", graph->name.c_str(),
+              layer.c_str(), toString(probe->quant().precision), static_cast<long long>(probe->images()), *threads,
+              *threads == 1 ? "" : "s", buildMs);
+  std::printf("metrics() over %zu thresholds in [0.5 T, 1.5 T] (T = %g, max): median %.3f ms (min %.3f, max %.3f)\n", ms.size(),
+              static_cast<double>(t), median, sorted.front(), sorted.back());
+  std::printf("isolated SQNR across the sweep: %.2f .. %.2f dB\n", worstSqnr, bestSqnr);
+  return 0;
+}
+
 void printLayers(const Graph& graph, const BenchResult& r) {
   std::vector<size_t> order(r.layers.size());
   std::iota(order.begin(), order.end(), 0);
@@ -205,6 +279,7 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
 int cmdBench(const Argv& argv) {
   std::set<std::string> names = {"threads", "loops",  "warmup",     "isa",       "weights",   "input-shape",
                                  "data",    "passes", "max-images", "precision", "table",     "table-bits"};
+  names.insert({"probe", "probe-images"});
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats"}, names);
   if (!args) return fail("bench", args.status().message(), 2);
@@ -215,6 +290,7 @@ int cmdBench(const Argv& argv) {
   if (args->has("peak")) return runPeak(*args);
   if (args->positionals().size() != 1) return fail("bench", "expected one MODEL argument or --peak (see --help)", 2);
   if (args->has("stats")) return runStats(*args);
+  if (args->get("probe")) return runProbe(*args);
 
   BenchOptions options;
   auto threads = args->getInt("threads", 1, 1, 1024);

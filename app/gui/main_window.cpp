@@ -4,7 +4,9 @@
 
 #include <eqw/cpu.h>
 
+#include "compare/compare_view.h"
 #include "histogram/histogram_view.h"
+#include "histogram/probe_metrics_view.h"
 #include "layers/layer_table_model.h"
 #include "layers/layer_table_view.h"
 
@@ -21,6 +23,7 @@
 #include <QStatusBar>
 #include <QThread>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 namespace eqw::gui {
 
@@ -67,10 +70,31 @@ void MainWindow::buildDocks() {
   histogram_ = new widgets::HistogramView(this);
   auto* histDock = new QDockWidget(tr("Histogram"), this);
   histDock->setObjectName(QStringLiteral("HistogramDock"));
-  histDock->setWidget(histogram_);
+  // The isolated metrics at the dragged threshold sit under the plot they follow.
+  probeMetrics_ = new widgets::ProbeMetricsView(this);
+  auto* histPanel = new QWidget(this);
+  auto* histLayout = new QVBoxLayout(histPanel);
+  histLayout->setContentsMargins(0, 0, 0, 0);
+  histLayout->addWidget(histogram_, 1);
+  histLayout->addWidget(probeMetrics_);
+  histDock->setWidget(histPanel);
   addDockWidget(Qt::RightDockWidgetArea, histDock);
   connect(histogram_, &widgets::HistogramView::manualThresholdChanged, this, &MainWindow::onManualThresholdChanged);
   connect(histogram_, &widgets::HistogramView::manualThresholdCommitted, this, &MainWindow::onManualThresholdCommitted);
+  connect(&probe_, &ProbeController::metricsReady, this, &MainWindow::onProbeMetrics);
+  connect(&probe_, &ProbeController::building, probeMetrics_,
+          [this](const QString& layer) { probeMetrics_->clear(tr("Running the FP32 network for %1…").arg(layer)); });
+  connect(&probe_, &ProbeController::failed, probeMetrics_, [this](const QString&, const QString& message) { probeMetrics_->clear(message); });
+
+  // FP32 | INT8 | INT7 after "Evaluate"; a click on a layer's point selects it everywhere.
+  compare_ = new widgets::CompareView(this);
+  auto* compareDock = new QDockWidget(tr("Compare"), this);
+  compareDock->setObjectName(QStringLiteral("CompareDock"));
+  compareDock->setWidget(compare_);
+  addDockWidget(Qt::RightDockWidgetArea, compareDock);
+  tabifyDockWidget(histDock, compareDock);
+  histDock->raise();
+  connect(compare_, &widgets::CompareView::layerSelected, layerView_, &widgets::LayerTableView::selectLayer);
 
   issues_ = new IssuesPanel(&doc_, this);
   auto* issuesDock = new QDockWidget(tr("Issues"), this);
@@ -105,6 +129,8 @@ void MainWindow::buildStatusBar() {
 void MainWindow::onReset() {
   layerModel_->setSession(&doc_.session());
   currentLayer_.clear();
+  probe_.clear();
+  probeMetrics_->clear();
   histogram_->clear(tr("Select a layer after calibration to see its histogram"));
   issues_->refresh();
   onChanged();
@@ -113,11 +139,14 @@ void MainWindow::onReset() {
 
 void MainWindow::onChanged() {
   layerModel_->setEvalReport(doc_.evalReport());
+  compare_->setReport(doc_.evalReport());
   // Rebuilt once control is back in the event loop: a committed drag reaches here from inside the
   // plot's own mouse handler, which must not see its items deleted under it.
   if (!currentLayer_.isEmpty() && !doc_.busy())
     QMetaObject::invokeMethod(this, [this] {
-      if (!currentLayer_.isEmpty() && !doc_.busy()) showHistogram(currentLayer_);
+      if (currentLayer_.isEmpty() || doc_.busy()) return;
+      showHistogram(currentLayer_);
+      probe_.setLayer(doc_.session(), currentLayer_);
     }, Qt::QueuedConnection);
   updateStatusBar();
   updateActions();

@@ -6,6 +6,7 @@
 
 #include "document.h"
 #include "job_runner.h"
+#include "probe_controller.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -21,6 +22,8 @@ namespace eqw::widgets {
 class HistogramView;
 class LayerTableModel;
 class LayerTableView;
+class ProbeMetricsView;
+class CompareView;
 }  // namespace eqw::widgets
 
 namespace eqw::gui {
@@ -40,6 +43,9 @@ class MainWindow : public QMainWindow {
   widgets::LayerTableView* layerView() const { return layerView_; }
   widgets::HistogramView* histogram() const { return histogram_; }
   IssuesPanel* issues() const { return issues_; }
+  ProbeController* probe() { return &probe_; }
+  widgets::ProbeMetricsView* probeMetrics() const { return probeMetrics_; }
+  widgets::CompareView* compare() const { return compare_; }
 
   // The File actions without their dialogs (also used by drops, recent files and tests). On error
   // they show a message box (unless `quiet`) with the engine's message and keep the Document.
@@ -89,13 +95,17 @@ class MainWindow : public QMainWindow {
   void onManualThresholdCommitted(float threshold);
   void onPrecisionEdit(const QString& layer, Precision precision);
   void showHistogram(const QString& layer);
+  void onProbeMetrics(float threshold, const ErrorMetrics& at, float specThreshold, const ErrorMetrics& spec, qint64 images);
 
   Document doc_;
   JobRunner jobs_;
+  ProbeController probe_;
   widgets::LayerTableModel* layerModel_ = nullptr;
   widgets::LayerTableView* layerView_ = nullptr;
   widgets::HistogramView* histogram_ = nullptr;
   IssuesPanel* issues_ = nullptr;
+  widgets::ProbeMetricsView* probeMetrics_ = nullptr;
+  widgets::CompareView* compare_ = nullptr;
   QString currentLayer_;
 
   QAction* openModel_ = nullptr;

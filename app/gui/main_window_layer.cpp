@@ -4,6 +4,7 @@
 
 #include "histogram/histogram_data.h"
 #include "histogram/histogram_view.h"
+#include "histogram/probe_metrics_view.h"
 
 #include <QStatusBar>
 
@@ -12,6 +13,7 @@ namespace eqw::gui {
 void MainWindow::onLayerSelected(const QString& layer) {
   currentLayer_ = layer;
   showHistogram(layer);
+  if (!doc_.busy()) probe_.setLayer(doc_.session(), layer);
 }
 
 void MainWindow::showHistogram(const QString& layer) {
@@ -38,6 +40,12 @@ void MainWindow::showHistogram(const QString& layer) {
 
 void MainWindow::onManualThresholdChanged(float threshold) {
   statusBar()->showMessage(tr("%1: input threshold %2 (release to apply)").arg(currentLayer_).arg(threshold, 0, 'g', 5));
+  probe_.request(threshold);  // coalesced: the latest threshold wins
+}
+
+void MainWindow::onProbeMetrics(float threshold, const ErrorMetrics& at, float specThreshold, const ErrorMetrics& spec,
+                                qint64 images) {
+  probeMetrics_->setMetrics(threshold, at, specThreshold, spec, images);
 }
 
 void MainWindow::onManualThresholdCommitted(float threshold) {

@@ -6,7 +6,10 @@
 #include "main_window.h"
 #include "screenshot.h"
 
+#include "compare/compare_model.h"
+#include "compare/compare_view.h"
 #include "histogram/histogram_view.h"
+#include "histogram/probe_metrics_view.h"
 #include "layers/layer_table_model.h"
 #include "layers/layer_table_view.h"
 #include "widgets/sample_session.h"
@@ -14,6 +17,7 @@
 #include <qcustomplot.h>
 
 #include <QElapsedTimer>
+#include <QThread>
 #include <QImage>
 #include <QTimer>
 #include <QMenuBar>
@@ -141,8 +145,85 @@ class MainWindowTest : public QObject {
       highlighted += w.layerModel()->index(r, 0).data(Qt::BackgroundRole).isValid();
     }
     QCOMPARE(highlighted, static_cast<int>(widgets::LayerTableModel::kWorstHighlighted));
+    // The Compare dock shows the same report; a click on a curve point selects that layer.
+    widgets::CompareView* cmp = w.compare();
+    QCOMPARE(cmp->model()->columnCount(), 3);
+    QCOMPARE(*cmp->model()->value(widgets::CompareModel::Agreement, 1), w.document()->evalReport()->variants[0].agreement);
+    QCOMPARE(*cmp->model()->value(widgets::CompareModel::OutputCosine, 2), w.document()->evalReport()->variants[1].output.cosine);
+    cmp->parentWidget()->raise();
+    cmp->show();
+    QTRY_VERIFY(cmp->curvePlot()->isVisible() && cmp->curvePlot()->width() > 50);
+    cmp->curvePlot()->replot();
+    const QString target = cmp->curveLayers(0).at(3);
+    QTest::mouseClick(cmp->curvePlot(), Qt::LeftButton, Qt::NoModifier, cmp->pointPixel(0, 3));
+    QCOMPARE(w.layerView()->selectedLayer(), target);
 
     QVERIFY(w.saveProjectFile(dir_.filePath(QStringLiteral("gui.eqw")), true).isOk());
+  }
+
+  // Dragging the manual threshold updates the layer's isolated metrics next to the plot; they are
+  // LayerProbe's for the last threshold the drag reached (checked against a probe built here).
+  void dragUpdatesIsolatedMetrics() {
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openModelFile(q(testing::sampleModel()), true).isOk());
+    QVERIFY(w.useCalibrationFolder(q(testing::sampleCalib()), testing::samplePreprocess(), true).isOk());
+    QSignalSpy finished(w.jobs(), &gui::JobRunner::finished);
+    QVERIFY(w.calibrateNow());
+    QVERIFY(finished.wait(120000));
+    QVERIFY(finished.at(0).at(0).toBool());
+
+    const QString layer = w.layerModel()->index(2, 0).data().toString();
+    QVERIFY(w.layerView()->selectLayer(layer));
+    QVERIFY(w.probe()->waitForIdle(60000));
+    QVERIFY2(w.probe()->ready(), qPrintable(w.probeMetrics()->message()));
+    const Session& s = w.document()->session();
+    const float specT = s.spec()->find(layer.toStdString())->input.value;
+    // Before any drag: the spec's own threshold in both columns.
+    QVERIFY(w.probeMetrics()->hasMetrics());
+    QCOMPARE(w.probeMetrics()->threshold(), specT);
+
+    // The reference: a probe over the same images, built here.
+    auto dataset = openDataset(testing::sampleCalib());
+    QVERIFY(dataset.isOk());
+    ProbeOptions o;
+    o.max_images = gui::ProbeController::kImages;
+    o.threads = QThread::idealThreadCount();
+    Diagnostics diags;
+    auto ref = LayerProbe::create(s.canonicalGraph(), *s.spec(), layer.toStdString(), *dataset, testing::samplePreprocess(), o, diags);
+    QVERIFY2(ref.isOk(), ref.status().message().c_str());
+    auto atSpec = ref->metrics(specT);
+    QVERIFY(atSpec.isOk());
+    QCOMPARE(w.probeMetrics()->value(widgets::ProbeMetricsView::Sqnr, widgets::ProbeMetricsView::AtSpec), atSpec->sqnr_db);
+
+    // Drag without releasing (nothing is committed): several moves, the last one wins.
+    w.histogram()->plot()->replot();
+    const QRect r = w.histogram()->histogramRect();
+    const QPoint a(r.left() + r.width() / 3, r.center().y()), b(r.left() + r.width() / 8, r.center().y());
+    QTest::mousePress(w.histogram()->plot(), Qt::LeftButton, Qt::NoModifier, a);
+    for (int step = 1; step <= 6; ++step) QTest::mouseMove(w.histogram()->plot(), a + (b - a) * step / 6);
+    const float dragged = w.histogram()->manualThreshold();
+    QVERIFY(dragged != specT);
+    QVERIFY(w.probe()->waitForIdle(60000));
+    QCOMPARE(w.probeMetrics()->threshold(), dragged);
+    auto atDragged = ref->metrics(dragged);
+    QVERIFY(atDragged.isOk());
+    using V = widgets::ProbeMetricsView;
+    QCOMPARE(w.probeMetrics()->value(V::Cosine, V::AtThreshold), atDragged->cosine);
+    QCOMPARE(w.probeMetrics()->value(V::Sqnr, V::AtThreshold), atDragged->sqnr_db);
+    QCOMPARE(w.probeMetrics()->value(V::Mse, V::AtThreshold), atDragged->mse);
+    QCOMPARE(w.probeMetrics()->value(V::MaxAbs, V::AtThreshold), atDragged->max_abs);
+    QCOMPARE(w.probeMetrics()->value(V::Sqnr, V::AtSpec), atSpec->sqnr_db);
+    QVERIFY(w.probeMetrics()->table()->item(V::Sqnr, V::AtThreshold));
+
+    // Releasing commits the threshold: it becomes the spec's, and both columns show it.
+    QTest::mouseRelease(w.histogram()->plot(), Qt::LeftButton, Qt::NoModifier, b);
+    QTRY_VERIFY_WITH_TIMEOUT(s.spec()->find(layer.toStdString())->input.value == dragged, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.probe()->idle() && w.probeMetrics()->hasMetrics() &&
+                                 w.probeMetrics()->value(V::Sqnr, V::AtSpec) == atDragged->sqnr_db, 30000);
+    QCOMPARE(w.probeMetrics()->threshold(), dragged);
   }
 
   void issuesSelectTheirLayer() {
