@@ -12,7 +12,7 @@ packages=(
   nlohmann-json3-dev libtbb-dev libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   # GUI
-  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6 xvfb xauth
   # sample trainer and test material
   python3 python3-numpy python3-torch dataset-fashion-mnist

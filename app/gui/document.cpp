@@ -2,7 +2,12 @@
 
 #include "set_override_command.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QSettings>
+#include <QStandardPaths>
 
 namespace eqw::gui {
 
@@ -15,7 +20,72 @@ Status needPath(const QString& path, const char* what) {
 
 }  // namespace
 
-Document::Document(QObject* parent) : QObject(parent) {}
+Document::Document(QObject* parent) : QObject(parent) {
+  connect(&autosaveTimer_, &QTimer::timeout, this, [this] { (void)autosave(); });
+  // Any edit, undo or redo makes the autosave stale.
+  connect(&undo_, &QUndoStack::indexChanged, this, [this] { autosaved_ = false; });
+  setAutosaveInterval(QSettings().value(QStringLiteral("autosave/seconds"), 120).toInt());
+}
+
+void Document::setAutosaveInterval(int seconds) {
+  if (seconds <= 0) {
+    autosaveTimer_.stop();
+    return;
+  }
+  autosaveTimer_.start(seconds * 1000);
+}
+
+void Document::setModified(bool modified) {
+  modified_ = modified;
+  autosaved_ = false;
+}
+
+void Document::sessionChanged() {
+  setModified(true);
+  Q_EMIT changed();
+}
+
+QString Document::autosavePath() const {
+  if (!projectPath_.isEmpty()) return projectPath_ + QStringLiteral(".autosave");
+  const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave");
+  const QString model = session_.isOpen() ? QFileInfo(QString::fromStdString(session_.modelPath())).completeBaseName()
+                                          : QStringLiteral("untitled");
+  return dir + QLatin1Char('/') + model + QStringLiteral(".eqw");
+}
+
+Status Document::autosave() {
+  // While a job runs the worker owns the Session; an unchanged state needs no new copy.
+  if (busy_ || !session_.isOpen() || !modified() || autosaved_) return Status::ok();
+  const QString path = autosavePath();
+  if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+    return ioError("autosave: cannot create the folder " + QFileInfo(path).absolutePath().toStdString());
+  EQW_RETURN_IF_ERROR(session_.save(path.toStdString()));  // atomic: write + rename
+  autosaved_ = true;
+  return Status::ok();
+}
+
+QString Document::newerAutosave(const QString& projectPath) {
+  const QFileInfo project(projectPath), autosaved(projectPath + QStringLiteral(".autosave"));
+  return autosaved.exists() && (!project.exists() || autosaved.lastModified() > project.lastModified())
+             ? autosaved.absoluteFilePath()
+             : QString();
+}
+
+Status Document::recoverAutosave(const QString& projectPath) {
+  const QString autosaved = newerAutosave(projectPath);
+  if (autosaved.isEmpty()) return notFound("no autosave newer than " + projectPath.toStdString());
+  Diagnostics diags;
+  auto loaded = Session::load(autosaved.toStdString(), &diags);
+  if (!loaded) return loaded.status();
+  replaceSession(std::move(*loaded), QFileInfo(projectPath).absoluteFilePath(), std::move(diags));
+  setModified(true);  // the project file itself still holds the older state
+  return Status::ok();
+}
+
+void Document::discardAutosave() {
+  QFile::remove(autosavePath());
+  autosaved_ = false;
+}
 
 void Document::setBusy(bool busy) {
   if (busy_ == busy) return;
@@ -27,7 +97,9 @@ void Document::replaceSession(Session session, const QString& projectPath, Diagn
   session_ = std::move(session);
   projectPath_ = projectPath;
   undo_.clear();
+  setModified(false);
   report_.reset();
+  latency_.clear();
   diags_ = std::move(diags);
   Q_EMIT reset();
   Q_EMIT diagnosticsChanged();
@@ -54,8 +126,11 @@ Status Document::openProject(const QString& path) {
 Status Document::saveProject(const QString& path) {
   EQW_RETURN_IF_ERROR(needPath(path, "project file"));
   EQW_RETURN_IF_ERROR(session_.save(QFileInfo(path).absoluteFilePath().toStdString()));
+  discardAutosave();  // the untitled one, or the old project's
   projectPath_ = QFileInfo(path).absoluteFilePath();
+  discardAutosave();
   undo_.setClean();
+  setModified(false);
   return Status::ok();
 }
 
@@ -69,7 +144,7 @@ Status Document::setCalibrationFolder(const QString& source, const Preprocess& p
   EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Calibration, path, preprocess, DatasetLayout::Auto, &diags));
   if (evalFollows) EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Evaluation, path, preprocess, DatasetLayout::Auto));
   addDiagnostics(diags);
-  Q_EMIT changed();
+  sessionChanged();
   return Status::ok();
 }
 
@@ -101,7 +176,7 @@ Status Document::calibrate(const CalibrateOptions& options) {
   Diagnostics diags;
   EQW_RETURN_IF_ERROR(session_.calibrate(options, &diags));
   addDiagnostics(diags);
-  Q_EMIT changed();
+  sessionChanged();
   return Status::ok();
 }
 
@@ -138,6 +213,11 @@ Status Document::setLayerInputThreshold(const QString& layer, float threshold) {
 
 void Document::setEvalReport(std::optional<EvalReport> report) {
   report_ = std::move(report);
+  Q_EMIT changed();
+}
+
+void Document::setLatency(std::vector<Session::Latency> latency) {
+  latency_ = std::move(latency);
   Q_EMIT changed();
 }
 

@@ -9,6 +9,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <QUndoStack>
 
 #include <optional>
@@ -28,6 +29,27 @@ class Document : public QObject {
   const QString& projectPath() const { return projectPath_; }
   bool busy() const { return busy_; }
   void setBusy(bool busy);
+
+  // True when the Session changed since it was opened or saved (edits, jobs, datasets).
+  bool modified() const { return modified_ || !undo_.isClean(); }
+  // A change outside the undo stack (a calibration, EasyQuant, new images): modified, changed().
+  void sessionChanged();
+
+  // Autosave: while modified, the Session is saved every `seconds` (0: off) to autosavePath() —
+  // the project file plus ".autosave" beside it, or, for a project never saved, a file named after
+  // the model under the user's application data folder. Saving the project removes it; a project
+  // whose autosave is newer can be recovered from it.
+  void setAutosaveInterval(int seconds);
+  QString autosavePath() const;
+  // Saves now when modified and idle (the timer's work); Ok and nothing written otherwise.
+  Status autosave();
+  // The autosave of the project at `projectPath` when there is one newer than the project itself.
+  static QString newerAutosave(const QString& projectPath);
+  // Opens the project's autosave instead of the project: the state of the last autosave, under the
+  // project's own path, marked modified. Errors as openProject (naming the autosave file).
+  Status recoverAutosave(const QString& projectPath);
+  // Removes the current autosave file (a deliberate discard on close).
+  void discardAutosave();
 
   Status openModel(const QString& path);
   Status openProject(const QString& path);
@@ -51,6 +73,9 @@ class Document : public QObject {
 
   const std::optional<EvalReport>& evalReport() const { return report_; }
   void setEvalReport(std::optional<EvalReport> report);
+  // The last latency benchmark (Session::benchmark), empty when none ran on this Session.
+  const std::vector<Session::Latency>& latency() const { return latency_; }
+  void setLatency(std::vector<Session::Latency> latency);
   const Diagnostics& diagnostics() const { return diags_; }
   void addDiagnostics(const Diagnostics& diags);
   // The canonical graph's layer a diagnostic concerns, or empty.
@@ -66,14 +91,19 @@ class Document : public QObject {
 
  private:
   Status applyOverride(const std::string& layer, const LayerOverride& override);
+  void setModified(bool modified);
   void replaceSession(Session session, const QString& projectPath, Diagnostics diags);
 
   Session session_;
   QUndoStack undo_;
   QString projectPath_;
   std::optional<EvalReport> report_;
+  std::vector<Session::Latency> latency_;
   Diagnostics diags_;
   bool busy_ = false;
+  bool modified_ = false;
+  bool autosaved_ = false;  // the autosave holds the current state
+  QTimer autosaveTimer_;
 };
 
 }  // namespace eqw::gui

@@ -59,6 +59,28 @@ bool JobRunner::startEvaluation(Document* doc, const std::vector<Precision>& pre
   });
 }
 
+bool JobRunner::startEasyQuant(Document* doc, const EasyQuantOptions& options) {
+  Session* session = doc ? &doc->sessionForJob() : nullptr;
+  return start(doc, tr("EasyQuant"), [this, session, options] {
+    JobOutcome out;
+    auto progress = [this](const std::string& stage, int64_t done, int64_t total) { return report(stage, done, total); };
+    out.status = session->refineEasyQuant(options, progress, out.diagnostics);
+    return out;
+  });
+}
+
+bool JobRunner::startBenchmark(Document* doc, const std::vector<Precision>& precisions, const BenchOptions& options) {
+  const Session* session = doc ? &doc->session() : nullptr;
+  return start(doc, tr("Benchmarking"), [this, session, precisions, options] {
+    JobOutcome out;
+    auto progress = [this](const std::string& stage, int64_t done, int64_t total) { return report(stage, done, total); };
+    auto r = session->benchmark(precisions, options, progress);
+    if (r) out.latency = std::move(*r);
+    else out.status = r.status();
+    return out;
+  });
+}
+
 void JobRunner::onFinished() {
   JobOutcome out = watcher_.result();
   running_ = false;
@@ -67,7 +89,8 @@ void JobRunner::onFinished() {
   doc->setBusy(false);
   doc->addDiagnostics(out.diagnostics);
   if (out.report) doc->setEvalReport(std::move(out.report));
-  else if (out.status.isOk()) Q_EMIT doc->changed();
+  else if (out.latency) doc->setLatency(std::move(*out.latency));
+  else if (out.status.isOk()) doc->sessionChanged();  // calibration or EasyQuant
   Q_EMIT finished(out.status.isOk(), QString::fromStdString(out.status.message()));
 }
 

@@ -1,4 +1,5 @@
-// Runs the Session's long operations (statistics + calibration, evaluation) on a worker thread.
+// Runs the Session's long operations (statistics + calibration, EasyQuant, evaluation, latency
+// benchmarks) on a worker thread.
 // While a job runs the Document is busy and the GUI must not touch the Session (MainWindow
 // disables its actions). Progress comes back as queued signals, throttled to about 25 per second;
 // cancel() makes the engine's progress callback return false, and the job ends with Cancelled.
@@ -20,6 +21,7 @@ struct JobOutcome {
   Status status;
   Diagnostics diagnostics;
   std::optional<EvalReport> report;
+  std::optional<std::vector<Session::Latency>> latency;
 };
 
 class JobRunner : public QObject {
@@ -35,6 +37,11 @@ class JobRunner : public QObject {
   // Evaluates the current spec at each precision against FP32 on the evaluation images, with
   // per-layer metrics; the report goes to the Document.
   bool startEvaluation(Document* doc, const std::vector<Precision>& precisions, const EvalOptions& options);
+  // Refines the current spec with EasyQuant on the calibration images (Session::refineEasyQuant).
+  bool startEasyQuant(Document* doc, const EasyQuantOptions& options);
+  // Times FP32 and the current spec at each integer precision (Session::benchmark); the latencies
+  // go to the Document.
+  bool startBenchmark(Document* doc, const std::vector<Precision>& precisions, const BenchOptions& options);
   void cancel() { cancel_ = true; }
   // Blocks until the running job has finished (tests, shutdown).
   void wait();

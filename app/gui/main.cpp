@@ -1,6 +1,10 @@
 // eq-workbench: the desktop quantization workbench.
 //   eq-workbench [MODEL | PROJECT.eqw]
 //   eq-workbench --screenshot FILE [PROJECT.eqw]   render the main window to a PNG and exit
+//   eq-workbench --run STEPS [--screenshots DIR] PROJECT.eqw
+//                                                  click through STEPS (calibrate,easyquant,evaluate,
+//                                                  benchmark,save), a screenshot after each, and exit
+#include "autorun.h"
 #include "main_window.h"
 #include "screenshot.h"
 
@@ -10,6 +14,7 @@
 #include <QLocale>
 #include <QTranslator>
 
+#include <cstdio>
 #include <cstdlib>
 
 int main(int argc, char** argv) {
@@ -36,6 +41,14 @@ int main(int argc, char** argv) {
   QCommandLineOption shot(QStringLiteral("screenshot"), QApplication::translate("main", "Render the main window to a PNG and exit."),
                           QApplication::translate("main", "FILE"));
   parser.addOption(shot);
+  QCommandLineOption run(QStringLiteral("run"),
+                         QApplication::translate("main", "Trigger these menu actions in order (%1), then exit.")
+                             .arg(eqw::gui::autorunSteps().join(QStringLiteral(","))),
+                         QApplication::translate("main", "STEPS"));
+  QCommandLineOption shots(QStringLiteral("screenshots"), QApplication::translate("main", "With --run: a PNG of the window after each step."),
+                           QApplication::translate("main", "DIR"));
+  parser.addOption(run);
+  parser.addOption(shots);
   parser.addPositionalArgument(QStringLiteral("file"), QApplication::translate("main", "A model or a project (.eqw) to open."));
   parser.process(app);
   const QStringList files = parser.positionalArguments();
@@ -43,11 +56,22 @@ int main(int argc, char** argv) {
 
   if (parser.isSet(shot)) return eqw::gui::renderScreenshot(parser.value(shot), file);
 
+  const bool autorun = parser.isSet(run);
+  const bool project = QFileInfo(file).suffix().compare(QLatin1String("eqw"), Qt::CaseInsensitive) == 0;
   eqw::gui::MainWindow window;
+  if (autorun) {
+    window.setUnattended(true);
+    window.resize(1400, 900);
+  }
   window.show();
   if (!file.isEmpty()) {
-    if (QFileInfo(file).suffix().compare(QLatin1String("eqw"), Qt::CaseInsensitive) == 0) (void)window.openProjectFile(file);
-    else (void)window.openModelFile(file);
+    // Unattended runs report errors on stderr and never wait for a dialog.
+    const eqw::Status s = project ? window.openProjectFile(file, autorun) : window.openModelFile(file, autorun);
+    if (autorun && !s.isOk()) {
+      std::fprintf(stderr, "eq-workbench: %s\n", s.message().c_str());
+      return 1;
+    }
   }
+  if (autorun) return eqw::gui::runSteps(window, parser.value(run).split(QLatin1Char(','), Qt::SkipEmptyParts), parser.value(shots));
   return app.exec();
 }

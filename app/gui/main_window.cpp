@@ -12,8 +12,10 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -24,6 +26,8 @@
 #include <QThread>
 #include <QUndoStack>
 #include <QVBoxLayout>
+
+#include <cstdio>
 
 namespace eqw::gui {
 
@@ -133,13 +137,23 @@ void MainWindow::onReset() {
   probeMetrics_->clear();
   histogram_->clear(tr("Select a layer after calibration to see its histogram"));
   issues_->refresh();
+  // The toolbar shows how the opened project was calibrated.
+  if (const CalibrateOptions* o = doc_.session().calibrateOptions()) {
+    if (methodCombo_->findText(QString::fromStdString(o->method)) >= 0) methodCombo_->setCurrentText(QString::fromStdString(o->method));
+    bitsCombo_->setCurrentIndex(o->precision == Precision::Int7 ? 1 : 0);
+  }
   onChanged();
   layerView_->fitColumns();
 }
 
 void MainWindow::onChanged() {
   layerModel_->setEvalReport(doc_.evalReport());
-  compare_->setReport(doc_.evalReport());
+  std::vector<widgets::CompareModel::LatencyEntry> latency;
+  for (const Session::Latency& l : doc_.latency())
+    latency.push_back({QString::fromLatin1(toString(l.precision)).toUpper(), l.result.median_ms,
+                       static_cast<int>(l.result.run_ms.size()), l.result.threads, QString::fromLatin1(toString(l.result.isa))});
+  compare_->model()->setLatency(latency);
+  compare_->setReport(doc_.evalReport());  // redraws every plot, latency bars included
   // Rebuilt once control is back in the event loop: a committed drag reaches here from inside the
   // plot's own mouse handler, which must not see its items deleted under it.
   if (!currentLayer_.isEmpty() && !doc_.busy())
@@ -178,6 +192,8 @@ void MainWindow::updateActions() {
   chooseFolder_->setEnabled(open);
   calibrate_->setEnabled(open && calib);
   evaluate_->setEnabled(spec && (eval || calib));
+  easyQuant_->setEnabled(spec && calib);
+  benchmark_->setEnabled(open);
   undo_->setEnabled(idle && doc_.undoStack()->canUndo());
   redo_->setEnabled(idle && doc_.undoStack()->canRedo());
   recentMenu_->setEnabled(idle);
@@ -191,14 +207,30 @@ void MainWindow::updateTitle() {
                  : s.isOpen()                  ? QFileInfo(QString::fromStdString(s.modelPath())).fileName()
                                                : tr("untitled");
   setWindowTitle(tr("%1[*] — EQ Workbench").arg(name));
-  setWindowModified(!doc_.undoStack()->isClean());
+  setWindowModified(doc_.modified());
 }
 
 void MainWindow::showError(const QString& title, const Status& status) {
+  if (unattended_) {
+    std::fprintf(stderr, "eq-workbench: %s: %s\n", title.toLocal8Bit().constData(), status.message().c_str());
+    return;
+  }
   QMessageBox::critical(this, title, QString::fromStdString(status.message()));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  // Unsaved work: save, discard (the autosave goes too) or stay. Never asked offscreen (tests,
+  // screenshots), where nobody could answer.
+  if (doc_.modified() && QGuiApplication::platformName() != QLatin1String("offscreen")) {
+    const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
+                                              tr("The project has unsaved changes. Save them before closing?"),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveProject())) {
+      event->ignore();
+      return;
+    }
+    if (answer == QMessageBox::Discard) doc_.discardAutosave();
+  }
   if (jobs_.running()) {
     jobs_.cancel();
     jobs_.wait();

@@ -24,6 +24,7 @@ class LayerTableModel;
 class LayerTableView;
 class ProbeMetricsView;
 class CompareView;
+class EasyQuantCurveView;
 }  // namespace eqw::widgets
 
 namespace eqw::gui {
@@ -46,6 +47,7 @@ class MainWindow : public QMainWindow {
   ProbeController* probe() { return &probe_; }
   widgets::ProbeMetricsView* probeMetrics() const { return probeMetrics_; }
   widgets::CompareView* compare() const { return compare_; }
+  widgets::EasyQuantCurveView* easyQuantCurve() const { return easyQuantCurve_; }
 
   // The File actions without their dialogs (also used by drops, recent files and tests). On error
   // they show a message box (unless `quiet`) with the engine's message and keep the Document.
@@ -56,6 +58,12 @@ class MainWindow : public QMainWindow {
   // Starts statistics + calibration with the toolbar's method and bits; false when it cannot start.
   bool calibrateNow();
   bool evaluateNow();
+  // EasyQuant on the current spec (calibration images), and latency of FP32 / INT8 / INT7.
+  bool easyQuantNow();
+  bool benchmarkNow();
+  // Unattended (autorun, Xvfb tests): errors go to stderr instead of modal message boxes.
+  void setUnattended(bool unattended) { unattended_ = unattended; }
+  bool unattended() const { return unattended_; }
   // The method and bit width the Calibrate toolbar shows.
   CalibrateOptions calibrateOptions() const;
 
@@ -106,7 +114,9 @@ class MainWindow : public QMainWindow {
   IssuesPanel* issues_ = nullptr;
   widgets::ProbeMetricsView* probeMetrics_ = nullptr;
   widgets::CompareView* compare_ = nullptr;
+  widgets::EasyQuantCurveView* easyQuantCurve_ = nullptr;
   QString currentLayer_;
+  bool unattended_ = false;
 
   QAction* openModel_ = nullptr;
   QAction* openProject_ = nullptr;
@@ -118,6 +128,8 @@ class MainWindow : public QMainWindow {
   QAction* chooseFolder_ = nullptr;
   QAction* calibrate_ = nullptr;
   QAction* evaluate_ = nullptr;
+  QAction* easyQuant_ = nullptr;
+  QAction* benchmark_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QComboBox* methodCombo_ = nullptr;
   QComboBox* bitsCombo_ = nullptr;

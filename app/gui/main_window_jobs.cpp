@@ -1,4 +1,4 @@
-// MainWindow: starting calibration and evaluation jobs and showing their progress.
+// MainWindow: starting calibration, EasyQuant, evaluation and benchmark jobs and showing their progress.
 #include "main_window.h"
 
 #include <QMessageBox>
@@ -34,6 +34,31 @@ bool MainWindow::evaluateNow() {
   return jobs_.startEvaluation(&doc_, {Precision::Int8, Precision::Int7}, options);
 }
 
+bool MainWindow::easyQuantNow() {
+  const Session& s = doc_.session();
+  if (!s.spec() || !s.dataset(DatasetRole::Calibration)) {
+    showError(tr("EasyQuant"), invalidArgument(tr("Calibrate first: EasyQuant refines the current spec.").toStdString()));
+    return false;
+  }
+  EasyQuantOptions options;  // the paper's defaults: 50 images, 100 candidates over [0.5, 2] S
+  options.threads = QThread::idealThreadCount();
+  return jobs_.startEasyQuant(&doc_, options);
+}
+
+bool MainWindow::benchmarkNow() {
+  const Session& s = doc_.session();
+  if (!s.isOpen()) {
+    showError(tr("Benchmark"), invalidArgument(tr("Open a model first.").toStdString()));
+    return false;
+  }
+  BenchOptions options;
+  options.threads = QThread::idealThreadCount();
+  options.isa = activeIsa();
+  std::vector<Precision> precisions{Precision::Fp32};
+  if (s.spec()) precisions.insert(precisions.end(), {Precision::Int8, Precision::Int7});  // INT8/INT7 need a spec
+  return jobs_.startBenchmark(&doc_, precisions, options);
+}
+
 void MainWindow::onJobStarted(const QString& title) {
   jobClock_.start();
   progress_->setRange(0, 0);
@@ -64,7 +89,7 @@ void MainWindow::onJobFinished(bool ok, const QString& message) {
     return;
   }
   statusBar()->showMessage(message, 10000);
-  if (!message.isEmpty() && !message.contains(QLatin1String("cancel"), Qt::CaseInsensitive))
+  if (!message.isEmpty() && !message.contains(QLatin1String("cancel"), Qt::CaseInsensitive) && !unattended_)
     QMessageBox::critical(this, tr("Job failed"), message);
 }
 

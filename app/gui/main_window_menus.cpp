@@ -64,6 +64,16 @@ void MainWindow::buildMenus() {
   calibrate_->setShortcut(QKeySequence(tr("Ctrl+R")));
   evaluate_ = calib->addAction(tr("&Evaluate FP32 / INT8 / INT7"), this, [this] { evaluateNow(); });
   evaluate_->setShortcut(QKeySequence(tr("Ctrl+E")));
+  easyQuant_ = calib->addAction(tr("Refine with Easy&Quant"), this, [this] { easyQuantNow(); });
+  easyQuant_->setShortcut(QKeySequence(tr("Ctrl+Shift+Q")));
+  benchmark_ = calib->addAction(tr("&Benchmark latency"), this, [this] { benchmarkNow(); });
+  benchmark_->setShortcut(QKeySequence(tr("Ctrl+B")));
+  // Names the autorun mode (--run) and the tests find them by.
+  calibrate_->setObjectName(QStringLiteral("action-calibrate"));
+  easyQuant_->setObjectName(QStringLiteral("action-easyquant"));
+  evaluate_->setObjectName(QStringLiteral("action-evaluate"));
+  benchmark_->setObjectName(QStringLiteral("action-benchmark"));
+  save_->setObjectName(QStringLiteral("action-save"));
 }
 
 void MainWindow::buildCalibrateToolBar() {
@@ -82,7 +92,9 @@ void MainWindow::buildCalibrateToolBar() {
   bitsCombo_->addItem(tr("INT7"), 7);
   bar->addWidget(bitsCombo_);
   bar->addAction(calibrate_);
+  bar->addAction(easyQuant_);
   bar->addAction(evaluate_);
+  bar->addAction(benchmark_);
 }
 
 CalibrateOptions MainWindow::calibrateOptions() const {
@@ -103,6 +115,18 @@ Status MainWindow::openModelFile(const QString& path, bool quiet) {
 }
 
 Status MainWindow::openProjectFile(const QString& path, bool quiet) {
+  // An autosave newer than the project: the last session ended without saving (or crashed).
+  if (!quiet && !Document::newerAutosave(path).isEmpty() &&
+      QMessageBox::question(this, tr("Recover project"),
+                            tr("%1 has an autosave newer than the file itself. Recover the autosaved state?")
+                                .arg(QFileInfo(path).fileName())) == QMessageBox::Yes) {
+    Status r = doc_.recoverAutosave(path);
+    if (r.isOk()) {
+      addRecentFile(path);
+      return r;
+    }
+    showError(tr("Recover project"), r);  // then open the project itself
+  }
   Status s = doc_.openProject(path);
   if (!s.isOk()) {
     if (!quiet) showError(tr("Open project"), s);

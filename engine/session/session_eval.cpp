@@ -1,4 +1,5 @@
 // Session: evaluation of the current spec against FP32, and the ncnn table export.
+#include <eqw/integer.h>
 #include <eqw/session.h>
 
 #include "session/session_state.h"
@@ -34,6 +35,31 @@ Result<EvalReport> Session::evaluate(const std::vector<EvalVariant>& variants, c
   auto dataset = openRoleDataset(*s_, DatasetRole::Evaluation, "evaluate", diags);
   if (!dataset) return dataset.status();
   return eqw::evaluate(s_->canonical, variants, *dataset, s_->evaluation->preprocess, options, progress, diags);
+}
+
+Result<std::vector<Session::Latency>> Session::benchmark(const std::vector<Precision>& precisions, const BenchOptions& options,
+                                                         const CalibProgress& progress) const {
+  EQW_RETURN_IF_ERROR(requireOpen(*s_, "benchmark"));
+  std::vector<Latency> out;
+  const int64_t total = static_cast<int64_t>(precisions.size());
+  for (Precision p : precisions) {
+    if (progress && !progress("benchmark", static_cast<int64_t>(out.size()), total)) return Status(StatusCode::Cancelled, "benchmark cancelled");
+    Graph quantized;
+    if (p != Precision::Fp32) {
+      if (activationBits(p) == 0)
+        return invalidArgument(std::string("benchmark: ") + toString(p) + " is weight-only; the integer engine times int8 and int7");
+      auto spec = specAt(p);
+      if (!spec) return spec.status().withContext("benchmark");
+      auto graph = integerGraph(s_->canonical, *spec);
+      if (!graph) return graph.status().withContext("benchmark");
+      quantized = std::move(*graph);
+    }
+    auto r = benchmarkFp32(p == Precision::Fp32 ? s_->canonical : quantized, options);
+    if (!r) return r.status().withContext(std::string("benchmark ") + toString(p));
+    out.push_back({p, std::move(*r)});
+  }
+  if (progress) (void)progress("benchmark", total, total);
+  return out;
 }
 
 Status Session::exportTable(const std::string& path, const NcnnTableOptions& options) const {

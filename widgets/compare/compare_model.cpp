@@ -2,16 +2,45 @@
 
 namespace eqw::widgets {
 
-CompareModel::CompareModel(QObject* parent) : QAbstractTableModel(parent) {}
+CompareModel::CompareModel(QObject* parent) : QAbstractTableModel(parent) { rebuildColumns(); }
 
 void CompareModel::setReport(const std::optional<EvalReport>& report) {
   beginResetModel();
   report_ = report;
+  rebuildColumns();
   endResetModel();
 }
 
+void CompareModel::setLatency(const std::vector<LatencyEntry>& latency) {
+  beginResetModel();
+  latency_ = latency;
+  rebuildColumns();
+  endResetModel();
+}
+
+void CompareModel::rebuildColumns() {
+  columns_ = QStringList{QStringLiteral("FP32")};
+  if (report_)
+    for (const VariantEval& v : report_->variants) columns_.push_back(QString::fromStdString(v.name).toUpper());
+  for (const LatencyEntry& l : latency_)
+    if (!columns_.contains(l.column)) columns_.push_back(l.column);
+}
+
+const CompareModel::LatencyEntry* CompareModel::latencyAt(int column) const {
+  if (column < 0 || column >= columns_.size()) return nullptr;
+  for (const LatencyEntry& l : latency_)
+    if (l.column == columns_[column]) return &l;
+  return nullptr;
+}
+
 std::optional<double> CompareModel::value(Row row, int column) const {
-  if (!report_ || column < 0 || column >= columnCount()) return std::nullopt;
+  if (column < 0 || column >= columnCount()) return std::nullopt;
+  if (row == Latency) {
+    const LatencyEntry* l = latencyAt(column);
+    return l ? std::optional<double>(l->median_ms) : std::nullopt;
+  }
+  // Accuracy rows: FP32 and the report's variants (columns past them are latency-only).
+  if (!report_ || column > static_cast<int>(report_->variants.size())) return std::nullopt;
   if (column == 0) {
     switch (row) {
       case Top1: return report_->fp32_top1;
@@ -29,17 +58,13 @@ std::optional<double> CompareModel::value(Row row, int column) const {
   }
 }
 
-QString CompareModel::columnName(int column) const {
-  if (column == 0) return QStringLiteral("FP32");
-  if (!report_ || column < 0 || column >= columnCount()) return {};
-  return QString::fromStdString(report_->variants[static_cast<size_t>(column - 1)].name).toUpper();
-}
+QString CompareModel::columnName(int column) const { return column >= 0 && column < columns_.size() ? columns_[column] : QString(); }
 
 int CompareModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : RowCount; }
 
 int CompareModel::columnCount(const QModelIndex& parent) const {
   if (parent.isValid()) return 0;
-  return report_ ? 1 + static_cast<int>(report_->variants.size()) : 1;
+  return static_cast<int>(columns_.size());
 }
 
 QVariant CompareModel::data(const QModelIndex& index, int role) const {
@@ -47,13 +72,19 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
   const Row row = static_cast<Row>(index.row());
   if (role == Qt::TextAlignmentRole) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
-  if (!report_) return index.column() == 0 ? QVariant(tr("—")) : QVariant();
   const std::optional<double> v = value(row, index.column());
   if (!v) {
-    if (role == Qt::ToolTipRole)
-      return row == Latency ? tr("Not measured: the workbench has no latency benchmark yet")
-                            : tr("The evaluation images have no labels");
+    if (role == Qt::ToolTipRole) {
+      if (row == Latency) return tr("Not measured: run Benchmark");
+      return report_ ? tr("The evaluation images have no labels") : tr("Not evaluated: run Evaluate");
+    }
     return tr("—");
+  }
+  if (row == Latency) {
+    const LatencyEntry* l = latencyAt(index.column());
+    if (role == Qt::ToolTipRole)
+      return tr("Median of %1 runs, %2 thread(s), %3 kernels").arg(l->runs).arg(l->threads).arg(l->isa);
+    return QString::number(*v, 'f', 3) + QStringLiteral(" ms");
   }
   switch (row) {
     case Top1:

@@ -1,7 +1,6 @@
 #include "compare/compare_view.h"
 
 #include "common/plot_export.h"
-#include "compare/compare_model.h"
 
 #include <qcustomplot.h>
 
@@ -40,7 +39,7 @@ void legendOutside(QCustomPlot* plot) {
 
 CompareView::CompareView(QWidget* parent)
     : QWidget(parent), model_(new CompareModel(this)), table_(new QTableView(this)), bars_(new QCustomPlot(this)),
-      curves_(new QCustomPlot(this)) {
+      latency_(new QCustomPlot(this)), curves_(new QCustomPlot(this)) {
   table_->setModel(model_);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -52,15 +51,18 @@ CompareView::CompareView(QWidget* parent)
   table_->setFixedHeight(table_->horizontalHeader()->sizeHint().height() + CompareModel::RowCount * rowHeight +
                          2 * table_->frameWidth() + 2);
   bars_->setMinimumHeight(160);
+  latency_->setMinimumHeight(120);
   curves_->setMinimumHeight(200);
   legendOutside(bars_);
   legendOutside(curves_);
   addSavePlotMenu(bars_);
+  addSavePlotMenu(latency_);
   addSavePlotMenu(curves_);
   connect(curves_, &QCustomPlot::plottableClick, this, &CompareView::onPlottableClick);
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(table_);
   split->addWidget(bars_);
+  split->addWidget(latency_);
   split->addWidget(curves_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -80,6 +82,40 @@ void CompareView::setReport(const std::optional<EvalReport>& report) {
   }
   bars_->replot();
   curves_->replot();
+  fillLatency();  // the columns may have changed
+}
+
+void CompareView::setLatency(const std::vector<CompareModel::LatencyEntry>& latency) {
+  model_->setLatency(latency);
+  const std::optional<EvalReport> report = model_->report();  // bars follow the new columns
+  setReport(report);
+}
+
+void CompareView::fillLatency() {
+  // One horizontal bar per measured column, in milliseconds (shorter is better).
+  latency_->clearPlottables();
+  QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+  double hi = 0.0;
+  int bar = 0;
+  for (int c = 0; c < model_->columnCount(); ++c) {
+    const std::optional<double> ms = model_->value(CompareModel::Latency, c);
+    if (!ms) continue;
+    auto* b = new QCPBars(latency_->yAxis, latency_->xAxis);
+    b->setName(model_->columnName(c));
+    b->setBrush(columnColor(c));
+    b->setPen(Qt::NoPen);
+    b->setWidth(0.7);
+    b->addData(static_cast<double>(bar), *ms);
+    ticker->addTick(static_cast<double>(bar), model_->columnName(c));
+    hi = std::max(hi, *ms);
+    ++bar;
+  }
+  latency_->yAxis->setTicker(ticker);
+  latency_->yAxis->setRange(-0.6, std::max(1, bar) - 0.4);
+  latency_->yAxis->setRangeReversed(true);
+  latency_->xAxis->setLabel(bar ? tr("Median latency (ms)") : tr("Latency not measured: run Benchmark"));
+  latency_->xAxis->setRange(0.0, hi > 0 ? hi * 1.1 : 1.0);
+  latency_->replot();
 }
 
 void CompareView::fillBars(const EvalReport& report) {

@@ -1,10 +1,12 @@
 // The Compare panel: the CompareModel table (FP32 | INT8 | INT7), a bar chart of its top-1,
-// agreement and output-cosine rows, and the per-layer cumulative-cosine curve of every variant in
+// agreement and output-cosine rows, a bar chart of the median latencies (Session::benchmark), and the per-layer cumulative-cosine curve of every variant in
 // one plot; clicking a point of a curve emits layerSelected with that layer's name. Every number
 // comes from the eqw::EvalReport it is given (Session::evaluate).
 #pragma once
 
 #include <eqw/eval.h>
+
+#include "compare/compare_model.h"
 
 #include <QWidget>
 
@@ -19,8 +21,6 @@ class QTableView;
 
 namespace eqw::widgets {
 
-class CompareModel;
-
 class CompareView : public QWidget {
   Q_OBJECT
 
@@ -28,7 +28,9 @@ class CompareView : public QWidget {
   explicit CompareView(QWidget* parent = nullptr);
 
   void setReport(const std::optional<EvalReport>& report);
+  void setLatency(const std::vector<CompareModel::LatencyEntry>& latency);
   CompareModel* model() const { return model_; }
+  QCustomPlot* latencyPlot() const { return latency_; }
   QTableView* table() const { return table_; }
   QCustomPlot* barPlot() const { return bars_; }
   QCustomPlot* curvePlot() const { return curves_; }
@@ -44,12 +46,14 @@ class CompareView : public QWidget {
 
  private:
   void fillBars(const EvalReport& report);
+  void fillLatency();
   void fillCurves(const EvalReport& report);
   void onPlottableClick(QCPAbstractPlottable* plottable, int dataIndex, QMouseEvent* event);
 
   CompareModel* model_;
   QTableView* table_;
   QCustomPlot* bars_;
+  QCustomPlot* latency_;
   QCustomPlot* curves_;
   std::vector<QCPGraph*> curveGraphs_;
   std::vector<std::vector<QString>> curveLayers_;

@@ -13,6 +13,7 @@
 // cancel; the GUI runs them on a worker thread and must not touch the Session meanwhile.
 #pragma once
 
+#include <eqw/bench.h>
 #include <eqw/calib.h>
 #include <eqw/calibrate.h>
 #include <eqw/data.h>
@@ -171,6 +172,17 @@ class Session {
   // The same with explicit variants (specs for this canonical graph).
   Result<EvalReport> evaluate(const std::vector<EvalVariant>& variants, const EvalOptions& options,
                               const EvalProgress& progress, Diagnostics& diags) const;
+  // Latency of each precision, one eqw::benchmarkFp32 per entry in the order asked: Fp32 times the
+  // canonical graph, an integer precision the integerGraph() of specAt(precision), so the numbers
+  // are those of `eqw bench --table` with this spec. progress("benchmark", done, total) between
+  // precisions; returning false cancels (Cancelled). Errors: no model; an integer precision without
+  // a spec; weight-only precisions (they have no integer kernels); those of benchmarkFp32.
+  struct Latency {
+    Precision precision = Precision::Fp32;
+    BenchResult result;
+  };
+  Result<std::vector<Latency>> benchmark(const std::vector<Precision>& precisions, const BenchOptions& options,
+                                         const CalibProgress& progress = {}) const;
   // Writes the current spec as an ncnn .table (eqw/table.h, atomic). InvalidArgument without a spec.
   Status exportTable(const std::string& path, const NcnnTableOptions& options = {}) const;
 

@@ -9,6 +9,8 @@
 #include "widgets/sample_session.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -185,6 +187,65 @@ class DocumentTest : public QObject {
     QCOMPARE(doc_.projectPath(), project);
     QCOMPARE(doc_.undoStack()->count(), undo);
     QCOMPARE(q(doc_.session().dataset(DatasetRole::Calibration)->source), QFileInfo(q(testing::sampleCalib())).absoluteFilePath());
+  }
+
+  // Autosave: an untitled document autosaves under the application data folder, a saved project
+  // beside itself; saving removes the autosave; a newer autosave recovers the unsaved edit under the
+  // project's own path; a corrupt autosave is a clear error that keeps the Document.
+  void autosaveAndRecover() {
+    QStandardPaths::setTestModeEnabled(true);
+    Document doc;
+    doc.setAutosaveInterval(0);
+    QVERIFY(doc.autosave().isOk());  // nothing open: nothing written
+    QVERIFY(doc.openModel(q(testing::sampleModel())).isOk());
+    QVERIFY(!doc.modified());
+    QVERIFY(doc.setCalibrationFolder(q(testing::sampleCalib()), testing::samplePreprocess()).isOk());
+    QVERIFY(doc.modified());
+    const QString untitled = doc.autosavePath();
+    QVERIFY(untitled.endsWith(QStringLiteral("/autosave/model.eqw")));
+    QFile::remove(untitled);
+    Status s = doc.autosave();
+    QVERIFY2(s.isOk(), s.message().c_str());
+    QVERIFY(QFileInfo::exists(untitled));
+
+    JobRunner jobs;
+    QSignalSpy finished(&jobs, &JobRunner::finished);
+    QVERIFY(jobs.startCalibration(&doc, {}, {}));
+    QVERIFY(doc.autosave().isOk());  // busy: the worker owns the Session, nothing happens
+    QVERIFY(finished.wait(120000));
+    const QString path = dir_.filePath(QStringLiteral("autosave.eqw"));
+    QVERIFY(doc.saveProject(path).isOk());
+    QVERIFY(!QFileInfo::exists(untitled));  // the untitled autosave went with the save
+    QVERIFY(!doc.modified());
+    QCOMPARE(doc.autosavePath(), path + QStringLiteral(".autosave"));
+
+    const std::string layer = doc.session().spec()->layers[1].layer;
+    QVERIFY(doc.setLayerPrecision(q(layer), Precision::Fp32).isOk());
+    QVERIFY(doc.modified());
+    QTest::qWait(1100);  // file times: the autosave must be strictly newer than the project
+    QVERIFY(doc.autosave().isOk());
+    QCOMPARE(Document::newerAutosave(path), QFileInfo(path + QStringLiteral(".autosave")).absoluteFilePath());
+
+    Document recovered;
+    s = recovered.recoverAutosave(path);
+    QVERIFY2(s.isOk(), s.message().c_str());
+    QCOMPARE(recovered.projectPath(), QFileInfo(path).absoluteFilePath());
+    QVERIFY(recovered.modified());
+    QVERIFY(recovered.session().layerOverride(layer));
+    QCOMPARE(*recovered.session().layerOverride(layer)->precision, Precision::Fp32);
+    Document plain;  // the project file itself never saw the edit
+    QVERIFY(plain.openProject(path).isOk());
+    QVERIFY(!plain.session().layerOverride(layer));
+
+    writeFile(path + QStringLiteral(".autosave"), QByteArray("{ not json"));
+    s = recovered.recoverAutosave(path);
+    QVERIFY(!s.isOk());
+    QVERIFY2(s.message().find("autosave.eqw.autosave") != std::string::npos, s.message().c_str());
+    QVERIFY(recovered.session().layerOverride(layer));  // kept
+
+    QVERIFY(doc.saveProject(path).isOk());
+    QVERIFY(Document::newerAutosave(path).isEmpty());
+    QVERIFY(!QFileInfo::exists(path + QStringLiteral(".autosave")));
   }
 
   void defaultPreprocessFollowsTheModel() {

@@ -16,6 +16,7 @@
 
 #include <qcustomplot.h>
 
+#include <QAction>
 #include <QElapsedTimer>
 #include <QThread>
 #include <QImage>
@@ -34,6 +35,13 @@ using eqw::gui::MainWindow;
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// A menu action by its (untranslated) text, as a user finds it in the menu bar.
+QAction* findAction(MainWindow& w, const QString& text) {
+  for (QAction* a : w.findChildren<QAction*>())
+    if (a->text() == text) return a;
+  return nullptr;
+}
 
 // Sends a drop of one local path onto the window, as a file manager would.
 void drop(MainWindow& w, const QString& path) {
@@ -159,6 +167,54 @@ class MainWindowTest : public QObject {
     QCOMPARE(w.layerView()->selectedLayer(), target);
 
     QVERIFY(w.saveProjectFile(dir_.filePath(QStringLiteral("gui.eqw")), true).isOk());
+  }
+
+  // EasyQuant and the latency benchmark through the Calibrate menu's actions: the spec's
+  // thresholds become EasyQuant's, its records reach the Session, the Compare table gets one
+  // median latency per network, and Cancel stops a job with the previous state kept.
+  void easyQuantAndBenchmarkJobs() {
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openModelFile(q(testing::sampleModel()), true).isOk());
+    QVERIFY(w.useCalibrationFolder(q(testing::sampleCalib()), testing::samplePreprocess(), true).isOk());
+    QSignalSpy finished(w.jobs(), &gui::JobRunner::finished);
+    QAction* easyQuant = findAction(w, QStringLiteral("Refine with Easy&Quant"));
+    QAction* benchmark = findAction(w, QStringLiteral("&Benchmark latency"));
+    QVERIFY(easyQuant && benchmark);
+    QVERIFY(!easyQuant->isEnabled());  // nothing to refine before calibration
+    QVERIFY(benchmark->isEnabled());   // FP32 latency needs no spec
+    QVERIFY(w.calibrateNow());
+    QVERIFY(finished.wait(120000));
+    QVERIFY(easyQuant->isEnabled());
+
+    easyQuant->trigger();
+    QVERIFY(w.document()->busy());
+    QVERIFY(!benchmark->isEnabled());  // one job at a time
+    QVERIFY(finished.wait(300000));
+    QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+    const Session& s = w.document()->session();
+    QVERIFY(s.easyQuant());
+    QVERIFY(!s.easyQuant()->layers.empty());
+    const EasyQuantLayer& first = s.easyQuant()->layers.front();
+    QCOMPARE(s.spec()->find(first.layer)->input.method, std::string("eq"));
+    QVERIFY(first.after >= first.before);
+
+    benchmark->trigger();
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+    QCOMPARE(w.document()->latency().size(), size_t(3));
+    widgets::CompareModel* m = w.compare()->model();
+    QCOMPARE(m->columnName(1), QStringLiteral("INT8"));
+    for (int c = 0; c < 3; ++c) QCOMPARE(*m->value(widgets::CompareModel::Latency, c), w.document()->latency()[static_cast<size_t>(c)].result.median_ms);
+
+    // Cancel: the job ends with Cancelled and the latencies stay those of the last full run.
+    const double before = w.document()->latency()[0].result.median_ms;
+    benchmark->trigger();
+    w.jobs()->cancel();
+    QVERIFY(finished.wait(120000));
+    QVERIFY(!finished.last().at(0).toBool());
+    QCOMPARE(w.document()->latency()[0].result.median_ms, before);
   }
 
   // Dragging the manual threshold updates the layer's isolated metrics next to the plot; they are

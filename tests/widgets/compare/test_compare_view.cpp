@@ -1,5 +1,5 @@
 // CompareView on the fashion-mnist sample evaluated at INT8 and INT7 (labelled test images): the
-// table shows the EvalReport's numbers (FP32 | INT8 | INT7), latency is "—", the bars hold the
+// table shows the EvalReport's numbers (FP32 | INT8 | INT7), latency is "—" until a benchmark fills it, the bars hold the
 // same values, the cumulative-cosine curves follow the per-layer report, and clicking a point of
 // the INT7 curve selects that layer.
 #include "compare/compare_model.h"
@@ -72,6 +72,46 @@ class CompareViewTest : public QObject {
     view.setReport(std::nullopt);
     QCOMPARE(view.model()->columnCount(), 1);
     QCOMPARE(view.curveCount(), 0);
+  }
+
+  // Latency from a real Session::benchmark: its own row and bar plot, with or without a report.
+  void latencyFromTheSessionBenchmark() {
+    BenchOptions o;
+    o.loops = 3;
+    o.warmup = 1;
+    auto r = session_.benchmark({Precision::Fp32, Precision::Int8, Precision::Int7}, o);
+    QVERIFY2(r.isOk(), r.status().message().c_str());
+    std::vector<CompareModel::LatencyEntry> latency;
+    for (const Session::Latency& l : *r)
+      latency.push_back({QString::fromUtf8(toString(l.precision)).toUpper(), l.result.median_ms,
+                         static_cast<int>(l.result.run_ms.size()), l.result.threads, QString::fromUtf8(toString(l.result.isa))});
+    CompareView view;
+    view.setLatency(latency);  // no report yet: three latency-only columns
+    CompareModel* m = view.model();
+    QCOMPARE(m->columnCount(), 3);
+    QCOMPARE(m->columnName(2), QStringLiteral("INT7"));
+    QVERIFY(!m->value(CompareModel::Top1, 1));
+    QCOMPARE(m->index(CompareModel::Top1, 1).data().toString(), QString::fromUtf8("—"));
+    for (int c = 0; c < 3; ++c) {
+      QCOMPARE(*m->value(CompareModel::Latency, c), (*r)[static_cast<size_t>(c)].result.median_ms);
+      QCOMPARE(m->index(CompareModel::Latency, c).data().toString(),
+               QString::number((*r)[static_cast<size_t>(c)].result.median_ms, 'f', 3) + QStringLiteral(" ms"));
+    }
+    QCOMPARE(view.latencyPlot()->plottableCount(), 3);
+    auto* int8 = qobject_cast<QCPBars*>(view.latencyPlot()->plottable(1));
+    QVERIFY(int8);
+    QCOMPARE(int8->data()->at(0)->value, (*r)[1].result.median_ms);
+
+    // The report arrives: same three columns, accuracy and latency side by side, bars for both.
+    view.setReport(report_);
+    QCOMPARE(m->columnCount(), 3);
+    QCOMPARE(*m->value(CompareModel::Top1, 2), *report_.variants[1].top1);
+    QCOMPARE(*m->value(CompareModel::Latency, 2), (*r)[2].result.median_ms);
+    QCOMPARE(view.barPlot()->plottableCount(), 3);
+    QCOMPARE(view.latencyPlot()->plottableCount(), 3);
+    view.setLatency({});
+    QVERIFY(!m->value(CompareModel::Latency, 1));
+    QCOMPARE(view.latencyPlot()->plottableCount(), 0);
   }
 
   void clickingACurvePointSelectsItsLayer() {
