@@ -4,11 +4,11 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <source>PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1: unsupported plot format &apos;%2&apos; (use .png or .pdf)</source>
+        <source>%1: unsupported plot format &apos;%2&apos; (use .png, .pdf or .svg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -492,6 +492,205 @@
     </message>
     <message>
         <source>Cumulative cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<!-- o_gui3: calibration set panel, EasyQuant curve, weight ranges -->
+<context>
+    <name>eqw::gui::MainWindow</name>
+    <message>
+        <source>Calibration set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EasyQuant and weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no calibration set, or a job is running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a convolution or fully connected layer to see its weight ranges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EasyQuant did not search %1 (FP32 or not quantizable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::DatasetPanel</name>
+    <message>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model input preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an image to preview the model&apos;s input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no calibration set to apply the preprocessing to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) in %1</source>
+        <translation>
+            <numerusform>%n image in %1</numerusform>
+            <numerusform>%n images in %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> — loading thumbnails %1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source> — %n unreadable</source>
+        <translation>
+            <numerusform> — %n unreadable</numerusform>
+            <numerusform> — %n unreadable</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::EasyQuantCurveView</name>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input scale of %1 (INT%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mean cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>chosen scale %1 (T = %2), objective %3 → %4 in %n round(s)</source>
+        <translation>
+            <numerusform>chosen scale %1 (T = %2), objective %3 → %4 in %n round</numerusform>
+            <numerusform>chosen scale %1 (T = %2), objective %3 → %4 in %n rounds</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::PreprocessForm</name>
+    <message>
+        <source>Resize to W x H (stretch)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shorter side, then center crop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One value for all channels, or one per channel in tensor order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One value for all channels, or one per channel in tensor order; y = (x - mean) * norm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same settings as ncnn2table arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size (W × H)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shorter side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pixel order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Norm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ncnn2table</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::SetPreprocessCommand</name>
+    <message>
+        <source>Set preprocessing to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::TensorPreviewView</name>
+    <message>
+        <source>Select an image to preview the model&apos;s input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 … %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → tensor [1, %2, %3, %4]</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::WeightRangeView</name>
+    <message>
+        <source>Select a convolution or fully connected layer to see its weight ranges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output channel of %1 — bars: weight min … max</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output channel of %1 — bars: weight min … max, +: ±T (%2, %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>weight</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

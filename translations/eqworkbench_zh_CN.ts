@@ -3,12 +3,12 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>PNG image (*.png);;PDF document (*.pdf)</source>
-        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf)</translation>
+        <source>PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg)</source>
+        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf);;SVG 图像 (*.svg)</translation>
     </message>
     <message>
-        <source>%1: unsupported plot format '%2' (use .png or .pdf)</source>
-        <translation>%1：不支持的图表格式“%2”（请使用 .png 或 .pdf）</translation>
+        <source>%1: unsupported plot format '%2' (use .png, .pdf or .svg)</source>
+        <translation>%1：不支持的图表格式“%2”（请使用 .png、.pdf 或 .svg）</translation>
     </message>
     <message>
         <source>%1: could not write the plot</source>
@@ -491,6 +491,202 @@
     <message>
         <source>Cumulative cosine</source>
         <translation>累积余弦相似度</translation>
+    </message>
+</context>
+<!-- o_gui3: calibration set panel, EasyQuant curve, weight ranges -->
+<context>
+    <name>eqw::gui::MainWindow</name>
+    <message>
+        <source>Calibration set</source>
+        <translation>校准集</translation>
+    </message>
+    <message>
+        <source>EasyQuant and weights</source>
+        <translation>EasyQuant 与权重</translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation>没有校准集：将图像文件夹拖到窗口上，或使用“校准 › 选择校准文件夹”</translation>
+    </message>
+    <message>
+        <source>no calibration set, or a job is running</source>
+        <translation>没有校准集，或有任务正在运行</translation>
+    </message>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation>尚未运行 EasyQuant：请先校准，再运行 EasyQuant</translation>
+    </message>
+    <message>
+        <source>Select a convolution or fully connected layer to see its weight ranges</source>
+        <translation>选择卷积层或全连接层以查看其权重范围</translation>
+    </message>
+    <message>
+        <source>EasyQuant did not search %1 (FP32 or not quantizable)</source>
+        <translation>EasyQuant 未搜索 %1（FP32 或不可量化）</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::DatasetPanel</name>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>Model input preview</source>
+        <translation>模型输入预览</translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation>没有校准集：将图像文件夹拖到窗口上，或使用“校准 › 选择校准文件夹”</translation>
+    </message>
+    <message>
+        <source>Select an image to preview the model's input</source>
+        <translation>选择一张图像以预览模型输入</translation>
+    </message>
+    <message>
+        <source>no calibration set to apply the preprocessing to</source>
+        <translation>没有可应用预处理的校准集</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) in %1</source>
+        <translation>
+            <numerusform>%1 中有 %n 张图像</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> — loading thumbnails %1 / %2</source>
+        <translation> — 正在加载缩略图 %1 / %2</translation>
+    </message>
+    <message numerus="yes">
+        <source> — %n unreadable</source>
+        <translation>
+            <numerusform> — %n 个无法读取</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::EasyQuantCurveView</name>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation>尚未运行 EasyQuant：请先校准，再运行 EasyQuant</translation>
+    </message>
+    <message>
+        <source>input scale of %1 (INT%2)</source>
+        <translation>%1 的输入缩放因子（INT%2）</translation>
+    </message>
+    <message>
+        <source>mean cosine</source>
+        <translation>平均余弦相似度</translation>
+    </message>
+    <message numerus="yes">
+        <source>chosen scale %1 (T = %2), objective %3 → %4 in %n round(s)</source>
+        <translation>
+            <numerusform>选定缩放因子 %1（T = %2），目标 %3 → %4，共 %n 轮</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::PreprocessForm</name>
+    <message>
+        <source>Resize to W x H (stretch)</source>
+        <translation>缩放到 W x H（拉伸）</translation>
+    </message>
+    <message>
+        <source>Shorter side, then center crop</source>
+        <translation>先缩放短边，再中心裁剪</translation>
+    </message>
+    <message>
+        <source>One value for all channels, or one per channel in tensor order</source>
+        <translation>所有通道一个值，或按张量通道顺序每通道一个值</translation>
+    </message>
+    <message>
+        <source>One value for all channels, or one per channel in tensor order; y = (x - mean) * norm</source>
+        <translation>所有通道一个值，或按张量通道顺序每通道一个值；y = (x - mean) * norm</translation>
+    </message>
+    <message>
+        <source>The same settings as ncnn2table arguments</source>
+        <translation>同样的设置，写成 ncnn2table 参数</translation>
+    </message>
+    <message>
+        <source>Size (W × H)</source>
+        <translation>尺寸（W × H）</translation>
+    </message>
+    <message>
+        <source>Resize</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>Shorter side</source>
+        <translation>短边</translation>
+    </message>
+    <message>
+        <source>Pixel order</source>
+        <translation>像素顺序</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Norm</source>
+        <translation>归一化系数</translation>
+    </message>
+    <message>
+        <source>ncnn2table</source>
+        <translation>ncnn2table</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::SetPreprocessCommand</name>
+    <message>
+        <source>Set preprocessing to %1</source>
+        <translation>将预处理设为 %1</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::TensorPreviewView</name>
+    <message>
+        <source>Select an image to preview the model's input</source>
+        <translation>选择一张图像以预览模型输入</translation>
+    </message>
+    <message>
+        <source>%1: %2 … %3</source>
+        <translation>%1：%2 … %3</translation>
+    </message>
+    <message>
+        <source>%1 → tensor [1, %2, %3, %4]</source>
+        <translation>%1 → 张量 [1, %2, %3, %4]</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::WeightRangeView</name>
+    <message>
+        <source>Select a convolution or fully connected layer to see its weight ranges</source>
+        <translation>选择卷积层或全连接层以查看其权重范围</translation>
+    </message>
+    <message>
+        <source>output channel of %1 — bars: weight min … max</source>
+        <translation>%1 的输出通道 — 条：权重最小值 … 最大值</translation>
+    </message>
+    <message>
+        <source>output channel of %1 — bars: weight min … max, +: ±T (%2, %3)</source>
+        <translation>%1 的输出通道 — 条：权重最小值 … 最大值，+：±T（%2，%3）</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
     </message>
 </context>
 </TS>

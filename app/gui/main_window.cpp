@@ -106,6 +106,7 @@ void MainWindow::buildDocks() {
   issuesDock->setWidget(issues_);
   addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
   connect(issues_, &IssuesPanel::layerActivated, layerView_, &widgets::LayerTableView::selectLayer);
+  buildDatasetDocks();
   // First-run proportions (restoreState overrides them): a wide histogram, a short issue list.
   resizeDocks({histDock}, {560}, Qt::Horizontal);
   resizeDocks({issuesDock}, {130}, Qt::Vertical);

@@ -24,7 +24,9 @@ class LayerTableModel;
 class LayerTableView;
 class ProbeMetricsView;
 class CompareView;
+class DatasetPanel;
 class EasyQuantCurveView;
+class WeightRangeView;
 }  // namespace eqw::widgets
 
 namespace eqw::gui {
@@ -47,7 +49,9 @@ class MainWindow : public QMainWindow {
   ProbeController* probe() { return &probe_; }
   widgets::ProbeMetricsView* probeMetrics() const { return probeMetrics_; }
   widgets::CompareView* compare() const { return compare_; }
+  widgets::DatasetPanel* datasetPanel() const { return datasetPanel_; }
   widgets::EasyQuantCurveView* easyQuantCurve() const { return easyQuantCurve_; }
+  widgets::WeightRangeView* weightRange() const { return weightRange_; }
 
   // The File actions without their dialogs (also used by drops, recent files and tests). On error
   // they show a message box (unless `quiet`) with the engine's message and keep the Document.
@@ -104,6 +108,11 @@ class MainWindow : public QMainWindow {
   void onPrecisionEdit(const QString& layer, Precision precision);
   void showHistogram(const QString& layer);
   void onProbeMetrics(float threshold, const ErrorMetrics& at, float specThreshold, const ErrorMetrics& spec, qint64 images);
+  // main_window_dataset.cpp
+  void buildDatasetDocks();
+  void refreshDatasetPanel();
+  Status applyPreprocess(const Preprocess& preprocess);
+  void showLayerPlots(const QString& layer);
 
   Document doc_;
   JobRunner jobs_;
@@ -114,7 +123,9 @@ class MainWindow : public QMainWindow {
   IssuesPanel* issues_ = nullptr;
   widgets::ProbeMetricsView* probeMetrics_ = nullptr;
   widgets::CompareView* compare_ = nullptr;
+  widgets::DatasetPanel* datasetPanel_ = nullptr;
   widgets::EasyQuantCurveView* easyQuantCurve_ = nullptr;
+  widgets::WeightRangeView* weightRange_ = nullptr;
   QString currentLayer_;
   bool unattended_ = false;
 

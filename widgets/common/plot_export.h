@@ -1,5 +1,5 @@
 // "Save plot as…" for every QCustomPlot in the workbench: PNG and PDF (QCustomPlot's own
-// writers). SVG would need Qt6Svg's QSvgGenerator, which this build does not use.
+// writers) and SVG (Qt6Svg's QSvgGenerator).
 #pragma once
 
 #include <QString>
@@ -11,7 +11,7 @@ namespace eqw::widgets {
 
 // The file dialog's filter list for plots.
 QString plotFileFilter();
-// Writes the plot by the file's suffix (png, pdf; none: png). False with `error` set on failure.
+// Writes the plot by the file's suffix (png, pdf, svg; none: png). False with `error` set on failure.
 bool savePlot(QCustomPlot* plot, const QString& path, QString* error = nullptr);
 // Gives `plot` a context menu with "Save plot as…", asking for a file relative to `parent`.
 void addSavePlotMenu(QCustomPlot* plot);
