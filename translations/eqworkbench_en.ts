@@ -56,6 +56,14 @@
         <source>Evaluating</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>EasyQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Benchmarking</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>eqw::gui::MainWindow</name>
@@ -287,6 +295,226 @@
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Calibration set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EasyQuant and weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no calibration set, or a job is running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a convolution or fully connected layer to see its weight ranges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EasyQuant did not search %1 (FP32 or not quantizable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The project has unsaved changes. Save them before closing?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EasyQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calibrate first: EasyQuant refines the current spec.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Benchmark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refine with Easy&amp;Quant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+Q</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Benchmark latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recover project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has an autosave newer than the file itself. Recover the autosaved state?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::ProbeController</name>
+    <message>
+        <source>%1 has no quantized input in the spec: nothing to probe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No images to probe %1 with: choose a calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareModel</name>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The evaluation images have no labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top-1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agreement with FP32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not measured: run Benchmark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not evaluated: run Evaluate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median of %1 runs, %2 thread(s), %3 kernels</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareView</name>
+    <message>
+        <source>Quantizable layer (graph order)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median latency (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latency not measured: run Benchmark</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::DatasetPanel</name>
+    <message>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model input preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an image to preview the model&apos;s input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no calibration set to apply the preprocessing to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) in %1</source>
+        <translation>
+            <numerusform>%n image in %1</numerusform>
+            <numerusform>%n images in %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> — loading thumbnails %1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source> — %n unreadable</source>
+        <translation>
+            <numerusform> — %n unreadable</numerusform>
+            <numerusform> — %n unreadable</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::EasyQuantCurveView</name>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input scale of %1 (INT%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mean cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>chosen scale %1 (T = %2), objective %3 → %4 in %n round(s)</source>
+        <translation>
+            <numerusform>chosen scale %1 (T = %2), objective %3 → %4 in %n round</numerusform>
+            <numerusform>chosen scale %1 (T = %2), objective %3 → %4 in %n rounds</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>eqw::widgets::HistogramView</name>
@@ -382,227 +610,6 @@
     </message>
 </context>
 <context>
-    <name>main</name>
-    <message>
-        <source>Post-training quantization workbench for CNNs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Render the main window to a PNG and exit.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>FILE</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A model or a project (.eqw) to open.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>eqw::gui::ProbeController</name>
-    <message>
-        <source>%1 has no quantized input in the spec: nothing to probe</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No images to probe %1 with: choose a calibration folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::ProbeMetricsView</name>
-    <message>
-        <source>At threshold</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>At spec</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cosine</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>MSE</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Max |error|</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>T = %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Spec T = %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Isolated metrics of this layer over %n image(s)</source>
-        <translation>
-            <numerusform>Isolated metrics of this layer over %n image</numerusform>
-            <numerusform>Isolated metrics of this layer over %n images</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Drag the threshold to see this layer's isolated metrics</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::CompareModel</name>
-    <message>
-        <source>—</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not measured: the workbench has no latency benchmark yet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The evaluation images have no labels</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Top-1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Agreement with FP32</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Output cosine</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Median latency</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::CompareView</name>
-    <message>
-        <source>Quantizable layer (graph order)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cumulative cosine</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<!-- o_gui3: calibration set panel, EasyQuant curve, weight ranges -->
-<context>
-    <name>eqw::gui::MainWindow</name>
-    <message>
-        <source>Calibration set</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>EasyQuant and weights</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no calibration set, or a job is running</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select a convolution or fully connected layer to see its weight ranges</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>EasyQuant did not search %1 (FP32 or not quantizable)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::DatasetPanel</name>
-    <message>
-        <source>Apply</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Revert</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Preprocessing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Model input preview</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select an image to preview the model&apos;s input</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no calibration set to apply the preprocessing to</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) in %1</source>
-        <translation>
-            <numerusform>%n image in %1</numerusform>
-            <numerusform>%n images in %1</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source> — loading thumbnails %1 / %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source> — %n unreadable</source>
-        <translation>
-            <numerusform> — %n unreadable</numerusform>
-            <numerusform> — %n unreadable</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::EasyQuantCurveView</name>
-    <message>
-        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>input scale of %1 (INT%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>mean cosine</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>chosen scale %1 (T = %2), objective %3 → %4 in %n round(s)</source>
-        <translation>
-            <numerusform>chosen scale %1 (T = %2), objective %3 → %4 in %n round</numerusform>
-            <numerusform>chosen scale %1 (T = %2), objective %3 → %4 in %n rounds</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>eqw::widgets::PreprocessForm</name>
     <message>
         <source>Resize to W x H (stretch)</source>
@@ -654,6 +661,52 @@
     </message>
 </context>
 <context>
+    <name>eqw::widgets::ProbeMetricsView</name>
+    <message>
+        <source>At threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At spec</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max |error|</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T = %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spec T = %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Isolated metrics of this layer over %n image(s)</source>
+        <translation>
+            <numerusform>Isolated metrics of this layer over %n image</numerusform>
+            <numerusform>Isolated metrics of this layer over %n images</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drag the threshold to see this layer&apos;s isolated metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>eqw::widgets::SetPreprocessCommand</name>
     <message>
         <source>Set preprocessing to %1</source>
@@ -691,6 +744,41 @@
     </message>
     <message>
         <source>weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Post-training quantization workbench for CNNs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render the main window to a PNG and exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A model or a project (.eqw) to open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trigger these menu actions in order (%1), then exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STEPS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --run: a PNG of the window after each step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIR</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>QObject</name>
@@ -7,7 +8,7 @@
         <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf);;SVG 图像 (*.svg)</translation>
     </message>
     <message>
-        <source>%1: unsupported plot format '%2' (use .png, .pdf or .svg)</source>
+        <source>%1: unsupported plot format &apos;%2&apos; (use .png, .pdf or .svg)</source>
         <translation>%1：不支持的图表格式“%2”（请使用 .png、.pdf 或 .svg）</translation>
     </message>
     <message>
@@ -54,6 +55,14 @@
     <message>
         <source>Evaluating</source>
         <translation>正在评估</translation>
+    </message>
+    <message>
+        <source>EasyQuant</source>
+        <translation>EasyQuant</translation>
+    </message>
+    <message>
+        <source>Benchmarking</source>
+        <translation>正在测速</translation>
     </message>
 </context>
 <context>
@@ -271,7 +280,7 @@
         <translation>预处理</translation>
     </message>
     <message>
-        <source>How images become the model's input (shape, pixel, mean, norm, resize):</source>
+        <source>How images become the model&apos;s input (shape, pixel, mean, norm, resize):</source>
         <translation>图像如何变成模型输入（shape、pixel、mean、norm、resize）：</translation>
     </message>
     <message>
@@ -285,6 +294,227 @@
     <message>
         <source>Compare</source>
         <translation>对比</translation>
+    </message>
+    <message>
+        <source>Calibration set</source>
+        <translation>校准集</translation>
+    </message>
+    <message>
+        <source>EasyQuant and weights</source>
+        <translation>EasyQuant 与权重</translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation>没有校准集：将图像文件夹拖到窗口上，或使用“校准 › 选择校准文件夹”</translation>
+    </message>
+    <message>
+        <source>no calibration set, or a job is running</source>
+        <translation>没有校准集，或有任务正在运行</translation>
+    </message>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation>尚未运行 EasyQuant：请先校准，再运行 EasyQuant</translation>
+    </message>
+    <message>
+        <source>Select a convolution or fully connected layer to see its weight ranges</source>
+        <translation>选择卷积层或全连接层以查看其权重范围</translation>
+    </message>
+    <message>
+        <source>EasyQuant did not search %1 (FP32 or not quantizable)</source>
+        <translation>EasyQuant 未搜索 %1（FP32 或不可量化）</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The project has unsaved changes. Save them before closing?</source>
+        <translation>工程有未保存的更改。关闭前保存吗？</translation>
+    </message>
+    <message>
+        <source>EasyQuant</source>
+        <translation>EasyQuant</translation>
+    </message>
+    <message>
+        <source>Calibrate first: EasyQuant refines the current spec.</source>
+        <translation>请先校准：EasyQuant 在当前量化方案上细化。</translation>
+    </message>
+    <message>
+        <source>Benchmark</source>
+        <translation>测速</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>请先打开模型。</translation>
+    </message>
+    <message>
+        <source>Refine with Easy&amp;Quant</source>
+        <translation>用 EasyQuant 细化(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+Q</source>
+        <translation>Ctrl+Shift+Q</translation>
+    </message>
+    <message>
+        <source>&amp;Benchmark latency</source>
+        <translation>测量延迟(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation>Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Recover project</source>
+        <translation>恢复工程</translation>
+    </message>
+    <message>
+        <source>%1 has an autosave newer than the file itself. Recover the autosaved state?</source>
+        <translation>%1 有一个比文件本身更新的自动保存。恢复自动保存的状态吗？</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::gui::ProbeController</name>
+    <message>
+        <source>%1 has no quantized input in the spec: nothing to probe</source>
+        <translation>%1 在量化方案中没有量化的输入：无可探测</translation>
+    </message>
+    <message>
+        <source>No images to probe %1 with: choose a calibration folder</source>
+        <translation>没有可用于探测 %1 的图像：请选择校准文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareModel</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Not measured: the workbench has no latency benchmark yet</source>
+        <translation type="vanished">未测量：工作台尚无延迟基准测试</translation>
+    </message>
+    <message>
+        <source>The evaluation images have no labels</source>
+        <translation>评估图像没有标签</translation>
+    </message>
+    <message>
+        <source>Top-1</source>
+        <translation>Top-1 准确率</translation>
+    </message>
+    <message>
+        <source>Agreement with FP32</source>
+        <translation>与 FP32 一致率</translation>
+    </message>
+    <message>
+        <source>Output cosine</source>
+        <translation>输出余弦相似度</translation>
+    </message>
+    <message>
+        <source>Median latency</source>
+        <translation>延迟中位数</translation>
+    </message>
+    <message>
+        <source>Not measured: run Benchmark</source>
+        <translation>未测量：请运行测速</translation>
+    </message>
+    <message>
+        <source>Not evaluated: run Evaluate</source>
+        <translation>未评估：请运行评估</translation>
+    </message>
+    <message>
+        <source>Median of %1 runs, %2 thread(s), %3 kernels</source>
+        <translation>%1 次运行的中位数，%2 个线程，%3 内核</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::CompareView</name>
+    <message>
+        <source>Quantizable layer (graph order)</source>
+        <translation>可量化层（按图顺序）</translation>
+    </message>
+    <message>
+        <source>Cumulative cosine</source>
+        <translation>累积余弦相似度</translation>
+    </message>
+    <message>
+        <source>Median latency (ms)</source>
+        <translation>延迟中位数（毫秒）</translation>
+    </message>
+    <message>
+        <source>Latency not measured: run Benchmark</source>
+        <translation>尚未测量延迟：请运行测速</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::DatasetPanel</name>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>Model input preview</source>
+        <translation>模型输入预览</translation>
+    </message>
+    <message>
+        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
+        <translation>没有校准集：将图像文件夹拖到窗口上，或使用“校准 › 选择校准文件夹”</translation>
+    </message>
+    <message>
+        <source>Select an image to preview the model&apos;s input</source>
+        <translation>选择一张图像以预览模型输入</translation>
+    </message>
+    <message>
+        <source>no calibration set to apply the preprocessing to</source>
+        <translation>没有可应用预处理的校准集</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) in %1</source>
+        <translation>
+            <numerusform>%1 中有 %n 张图像</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> — loading thumbnails %1 / %2</source>
+        <translation> — 正在加载缩略图 %1 / %2</translation>
+    </message>
+    <message numerus="yes">
+        <source> — %n unreadable</source>
+        <translation>
+            <numerusform> — %n 个无法读取</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>eqw::widgets::EasyQuantCurveView</name>
+    <message>
+        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
+        <translation>尚未运行 EasyQuant：请先校准，再运行 EasyQuant</translation>
+    </message>
+    <message>
+        <source>input scale of %1 (INT%2)</source>
+        <translation>%1 的输入缩放因子（INT%2）</translation>
+    </message>
+    <message>
+        <source>mean cosine</source>
+        <translation>平均余弦相似度</translation>
+    </message>
+    <message numerus="yes">
+        <source>chosen scale %1 (T = %2), objective %3 → %4 in %n round(s)</source>
+        <translation>
+            <numerusform>选定缩放因子 %1（T = %2），目标 %3 → %4，共 %n 轮</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -381,223 +611,6 @@
     </message>
 </context>
 <context>
-    <name>main</name>
-    <message>
-        <source>Post-training quantization workbench for CNNs</source>
-        <translation>CNN 训练后量化工作台</translation>
-    </message>
-    <message>
-        <source>Render the main window to a PNG and exit.</source>
-        <translation>将主窗口渲染为 PNG 后退出。</translation>
-    </message>
-    <message>
-        <source>FILE</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <source>A model or a project (.eqw) to open.</source>
-        <translation>要打开的模型或工程 (.eqw)。</translation>
-    </message>
-</context>
-<context>
-    <name>eqw::gui::ProbeController</name>
-    <message>
-        <source>%1 has no quantized input in the spec: nothing to probe</source>
-        <translation>%1 在量化方案中没有量化的输入：无可探测</translation>
-    </message>
-    <message>
-        <source>No images to probe %1 with: choose a calibration folder</source>
-        <translation>没有可用于探测 %1 的图像：请选择校准文件夹</translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::ProbeMetricsView</name>
-    <message>
-        <source>At threshold</source>
-        <translation>当前阈值</translation>
-    </message>
-    <message>
-        <source>At spec</source>
-        <translation>方案阈值</translation>
-    </message>
-    <message>
-        <source>Cosine</source>
-        <translation>余弦相似度</translation>
-    </message>
-    <message>
-        <source>MSE</source>
-        <translation>均方误差</translation>
-    </message>
-    <message>
-        <source>Max |error|</source>
-        <translation>最大 |误差|</translation>
-    </message>
-    <message>
-        <source>T = %1</source>
-        <translation>T = %1</translation>
-    </message>
-    <message>
-        <source>Spec T = %1</source>
-        <translation>方案 T = %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Isolated metrics of this layer over %n image(s)</source>
-        <translation>
-            <numerusform>该层在 %n 张图像上的独立指标</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Drag the threshold to see this layer's isolated metrics</source>
-        <translation>拖动阈值以查看该层的独立指标</translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::CompareModel</name>
-    <message>
-        <source>—</source>
-        <translation>—</translation>
-    </message>
-    <message>
-        <source>Not measured: the workbench has no latency benchmark yet</source>
-        <translation>未测量：工作台尚无延迟基准测试</translation>
-    </message>
-    <message>
-        <source>The evaluation images have no labels</source>
-        <translation>评估图像没有标签</translation>
-    </message>
-    <message>
-        <source>Top-1</source>
-        <translation>Top-1 准确率</translation>
-    </message>
-    <message>
-        <source>Agreement with FP32</source>
-        <translation>与 FP32 一致率</translation>
-    </message>
-    <message>
-        <source>Output cosine</source>
-        <translation>输出余弦相似度</translation>
-    </message>
-    <message>
-        <source>Median latency</source>
-        <translation>延迟中位数</translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::CompareView</name>
-    <message>
-        <source>Quantizable layer (graph order)</source>
-        <translation>可量化层（按图顺序）</translation>
-    </message>
-    <message>
-        <source>Cumulative cosine</source>
-        <translation>累积余弦相似度</translation>
-    </message>
-</context>
-<!-- o_gui3: calibration set panel, EasyQuant curve, weight ranges -->
-<context>
-    <name>eqw::gui::MainWindow</name>
-    <message>
-        <source>Calibration set</source>
-        <translation>校准集</translation>
-    </message>
-    <message>
-        <source>EasyQuant and weights</source>
-        <translation>EasyQuant 与权重</translation>
-    </message>
-    <message>
-        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
-        <translation>没有校准集：将图像文件夹拖到窗口上，或使用“校准 › 选择校准文件夹”</translation>
-    </message>
-    <message>
-        <source>no calibration set, or a job is running</source>
-        <translation>没有校准集，或有任务正在运行</translation>
-    </message>
-    <message>
-        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
-        <translation>尚未运行 EasyQuant：请先校准，再运行 EasyQuant</translation>
-    </message>
-    <message>
-        <source>Select a convolution or fully connected layer to see its weight ranges</source>
-        <translation>选择卷积层或全连接层以查看其权重范围</translation>
-    </message>
-    <message>
-        <source>EasyQuant did not search %1 (FP32 or not quantizable)</source>
-        <translation>EasyQuant 未搜索 %1（FP32 或不可量化）</translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::DatasetPanel</name>
-    <message>
-        <source>Apply</source>
-        <translation>应用</translation>
-    </message>
-    <message>
-        <source>Revert</source>
-        <translation>还原</translation>
-    </message>
-    <message>
-        <source>Preprocessing</source>
-        <translation>预处理</translation>
-    </message>
-    <message>
-        <source>Model input preview</source>
-        <translation>模型输入预览</translation>
-    </message>
-    <message>
-        <source>No calibration set: drop an image folder on the window or use Calibrate › Choose calibration folder</source>
-        <translation>没有校准集：将图像文件夹拖到窗口上，或使用“校准 › 选择校准文件夹”</translation>
-    </message>
-    <message>
-        <source>Select an image to preview the model's input</source>
-        <translation>选择一张图像以预览模型输入</translation>
-    </message>
-    <message>
-        <source>no calibration set to apply the preprocessing to</source>
-        <translation>没有可应用预处理的校准集</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) in %1</source>
-        <translation>
-            <numerusform>%1 中有 %n 张图像</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source> — loading thumbnails %1 / %2</source>
-        <translation> — 正在加载缩略图 %1 / %2</translation>
-    </message>
-    <message numerus="yes">
-        <source> — %n unreadable</source>
-        <translation>
-            <numerusform> — %n 个无法读取</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::EasyQuantCurveView</name>
-    <message>
-        <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
-        <translation>尚未运行 EasyQuant：请先校准，再运行 EasyQuant</translation>
-    </message>
-    <message>
-        <source>input scale of %1 (INT%2)</source>
-        <translation>%1 的输入缩放因子（INT%2）</translation>
-    </message>
-    <message>
-        <source>mean cosine</source>
-        <translation>平均余弦相似度</translation>
-    </message>
-    <message numerus="yes">
-        <source>chosen scale %1 (T = %2), objective %3 → %4 in %n round(s)</source>
-        <translation>
-            <numerusform>选定缩放因子 %1（T = %2），目标 %3 → %4，共 %n 轮</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>eqw::widgets::PreprocessForm</name>
     <message>
         <source>Resize to W x H (stretch)</source>
@@ -649,6 +662,51 @@
     </message>
 </context>
 <context>
+    <name>eqw::widgets::ProbeMetricsView</name>
+    <message>
+        <source>At threshold</source>
+        <translation>当前阈值</translation>
+    </message>
+    <message>
+        <source>At spec</source>
+        <translation>方案阈值</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>均方误差</translation>
+    </message>
+    <message>
+        <source>Max |error|</source>
+        <translation>最大 |误差|</translation>
+    </message>
+    <message>
+        <source>T = %1</source>
+        <translation>T = %1</translation>
+    </message>
+    <message>
+        <source>Spec T = %1</source>
+        <translation>方案 T = %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Isolated metrics of this layer over %n image(s)</source>
+        <translation>
+            <numerusform>该层在 %n 张图像上的独立指标</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drag the threshold to see this layer&apos;s isolated metrics</source>
+        <translation>拖动阈值以查看该层的独立指标</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+</context>
+<context>
     <name>eqw::widgets::SetPreprocessCommand</name>
     <message>
         <source>Set preprocessing to %1</source>
@@ -658,7 +716,7 @@
 <context>
     <name>eqw::widgets::TensorPreviewView</name>
     <message>
-        <source>Select an image to preview the model's input</source>
+        <source>Select an image to preview the model&apos;s input</source>
         <translation>选择一张图像以预览模型输入</translation>
     </message>
     <message>
@@ -687,6 +745,41 @@
     <message>
         <source>weight</source>
         <translation>权重</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Post-training quantization workbench for CNNs</source>
+        <translation>CNN 训练后量化工作台</translation>
+    </message>
+    <message>
+        <source>Render the main window to a PNG and exit.</source>
+        <translation>将主窗口渲染为 PNG 后退出。</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>A model or a project (.eqw) to open.</source>
+        <translation>要打开的模型或工程 (.eqw)。</translation>
+    </message>
+    <message>
+        <source>Trigger these menu actions in order (%1), then exit.</source>
+        <translation>按顺序触发这些菜单操作（%1），然后退出。</translation>
+    </message>
+    <message>
+        <source>STEPS</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>With --run: a PNG of the window after each step.</source>
+        <translation>与 --run 一起使用：每一步之后保存窗口的 PNG。</translation>
+    </message>
+    <message>
+        <source>DIR</source>
+        <translation>目录</translation>
     </message>
 </context>
 </TS>
