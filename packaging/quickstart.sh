@@ -27,7 +27,7 @@ if [ "$what" = sample ]; then
   # and EasyQuant's per-layer records.
   rm -f "$out/sample.eqw"
   "$eqw" calibrate "$sample/model.onnx" --data "$sample/calib" "${pre[@]}" --method eq --bits 7 --threads 2 \
-    --project "$out/sample.eqw" --out "$out/eq_int7.table" | tail -n 1
+    --project "$out/sample.eqw" --eval-data "$sample/test/labels.txt" --out "$out/eq_int7.table" | tail -n 1
   # ... and evaluate them on the 500 labelled test images, FP32 / INT8 / INT7 side by side, with
   # the layers that lose most.
   "$eqw" eval "$sample/model.onnx" --data "$sample/test/labels.txt" "${pre[@]}" --table "$out/kl_int8.table" \

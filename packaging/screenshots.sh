@@ -9,7 +9,7 @@ sample=samples/fashion-mnist
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$build/app/cli/eqw" calibrate "$sample/model.onnx" --data "$sample/calib" --pixel gray --norm 0.00392156862745098 \
-  --method kl --project "$work/sample.eqw" --out "$work/kl.table" >/dev/null
+  --method kl --project "$work/sample.eqw" --eval-data "$sample/test/labels.txt" --out "$work/kl.table" >/dev/null
 QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" "$build/app/gui/eq-workbench" \
   --run calibrate,easyquant,evaluate,benchmark --screenshots "$work/shots" "$work/sample.eqw"
 mkdir -p docs/screenshots

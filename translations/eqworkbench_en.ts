@@ -371,6 +371,30 @@
         <source>%1 has an autosave newer than the file itself. Recover the autosaved state?</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Choose e&amp;valuation folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose evaluation &amp;list (with labels)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose evaluation list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image lists: path label per line (*.txt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose evaluation folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation images</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>eqw::gui::ProbeController</name>

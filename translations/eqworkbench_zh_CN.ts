@@ -371,6 +371,30 @@
         <source>%1 has an autosave newer than the file itself. Recover the autosaved state?</source>
         <translation>%1 有一个比文件本身更新的自动保存。恢复自动保存的状态吗？</translation>
     </message>
+    <message>
+        <source>Choose e&amp;valuation folder…</source>
+        <translation>选择评估文件夹(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Choose evaluation &amp;list (with labels)…</source>
+        <translation>选择评估列表（带标签）(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Choose evaluation list</source>
+        <translation>选择评估列表</translation>
+    </message>
+    <message>
+        <source>Image lists: path label per line (*.txt);;All files (*)</source>
+        <translation>图像列表：每行 路径 标签 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose evaluation folder</source>
+        <translation>选择评估文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluation images</source>
+        <translation>评估图像</translation>
+    </message>
 </context>
 <context>
     <name>eqw::gui::ProbeController</name>

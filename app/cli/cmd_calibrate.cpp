@@ -51,6 +51,8 @@ const char* kHelp =
     "  --project FILE.eqw   keep the model, calibration set, statistics and spec in a project file:\n"
     "                       loaded when it exists (cached statistics reused while the images and\n"
     "                       preprocessing stay the same), saved after; --data may then be left out\n"
+    "  --eval-data DIR|LIST with --project: the evaluation images the workbench uses (labels give\n"
+    "                       top-1), preprocessed as the calibration set\n"
     "  --max-images N       use at most N images (default: all)\n"
     "  --passes 2|1         2: ncnn2table's two passes, ranges then histograms (default; kl-ncnn\n"
     "                       needs it to reproduce ncnn's tables); 1: one pass, histograms re-binned\n"
@@ -140,6 +142,12 @@ Status calibrateInProject(const Args& args, const std::string& path, const Calib
   } else if (!session.dataset(DatasetRole::Calibration)) {
     return invalidArgument("project " + path + " has no calibration set yet: give --data");
   }
+  // The images the workbench's Evaluate uses (labelled ones give top-1), preprocessed the same way.
+  if (auto evalData = args.get("eval-data")) {
+    const Preprocess pre = session.dataset(DatasetRole::Calibration)->preprocess;
+    EQW_RETURN_IF_ERROR(session.setDataset(DatasetRole::Evaluation, *evalData, pre, DatasetLayout::Auto, &diags)
+                            .withContext("--eval-data"));
+  }
   auto co = collectOptions(args, threads);
   if (!co) return co.status();
   const int64_t runs = session.statisticsRuns();
@@ -156,7 +164,8 @@ Status calibrateInProject(const Args& args, const std::string& path, const Calib
 
 int cmdCalibrate(const Argv& argv) {
   std::set<std::string> names = {"data",  "out",       "method",     "eq-start", "eq-images", "percentile", "bits",
-                                   "weight-method", "stats", "max-images", "passes", "threads", "weights", "input-shape", "project"};
+                                   "weight-method", "stats", "max-images", "passes", "threads", "weights", "input-shape", "project",
+                                   "eval-data"};
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential", "eq-float"},
                           names);
@@ -169,6 +178,7 @@ int cmdCalibrate(const Argv& argv) {
   if (!args->get("data") && !args->get("stats") && !args->get("project"))
     return fail("calibrate", "--data DIR|LIST is required", 2);
   if (args->get("project") && args->get("stats")) return fail("calibrate", "--project and --stats exclude each other", 2);
+  if (args->get("eval-data") && !args->get("project")) return fail("calibrate", "--eval-data needs --project", 2);
   auto out = args->get("out");
   if (!out) return fail("calibrate", "--out FILE.table is required", 2);
   if (args->has("per-channel") && args->has("per-tensor")) return fail("calibrate", "--per-channel and --per-tensor exclude each other", 2);

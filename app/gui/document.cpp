@@ -148,6 +148,17 @@ Status Document::setCalibrationFolder(const QString& source, const Preprocess& p
   return Status::ok();
 }
 
+Status Document::setEvaluationSource(const QString& source) {
+  EQW_RETURN_IF_ERROR(needPath(source, "evaluation images"));
+  Diagnostics diags;
+  EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Evaluation, QFileInfo(source).absoluteFilePath().toStdString(),
+                                          defaultPreprocess(), DatasetLayout::Auto, &diags));
+  addDiagnostics(diags);
+  report_.reset();
+  sessionChanged();
+  return Status::ok();
+}
+
 Status Document::ensureEvaluationSet() {
   if (session_.dataset(DatasetRole::Evaluation)) return Status::ok();
   const DatasetSource* calib = session_.dataset(DatasetRole::Calibration);

@@ -57,6 +57,9 @@ class Document : public QObject {
   Status saveProject(const QString& path);
   // Sets the calibration images; the evaluation images follow them until set apart.
   Status setCalibrationFolder(const QString& source, const Preprocess& preprocess);
+  // Sets the evaluation images (a folder, or a list with labels for top-1) with the calibration
+  // set's preprocessing; the last evaluation report, made on other images, is dropped.
+  Status setEvaluationSource(const QString& source);
   // Uses the calibration images for evaluation when no evaluation set was given; InvalidArgument
   // when there is neither.
   Status ensureEvaluationSet();

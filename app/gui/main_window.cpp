@@ -191,6 +191,8 @@ void MainWindow::updateActions() {
   saveAs_->setEnabled(open);
   exportTable_->setEnabled(spec);
   chooseFolder_->setEnabled(open);
+  chooseEvalFolder_->setEnabled(open);
+  chooseEvalList_->setEnabled(open);
   calibrate_->setEnabled(open && calib);
   evaluate_->setEnabled(spec && (eval || calib));
   easyQuant_->setEnabled(spec && calib);

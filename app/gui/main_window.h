@@ -95,6 +95,7 @@ class MainWindow : public QMainWindow {
   bool saveProjectAs();
   void exportTableDialog();
   void chooseCalibrationFolder();
+  void chooseEvaluationImages(bool list);
   void addRecentFile(const QString& path);
   void rebuildRecentMenu();
   // main_window_jobs.cpp
@@ -137,6 +138,8 @@ class MainWindow : public QMainWindow {
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;
   QAction* chooseFolder_ = nullptr;
+  QAction* chooseEvalFolder_ = nullptr;
+  QAction* chooseEvalList_ = nullptr;
   QAction* calibrate_ = nullptr;
   QAction* evaluate_ = nullptr;
   QAction* easyQuant_ = nullptr;

@@ -60,6 +60,9 @@ void MainWindow::buildMenus() {
 
   QMenu* calib = menuBar()->addMenu(tr("&Calibrate"));
   chooseFolder_ = calib->addAction(tr("Choose calibration &folder…"), this, &MainWindow::chooseCalibrationFolder);
+  chooseEvalFolder_ = calib->addAction(tr("Choose e&valuation folder…"), this, [this] { chooseEvaluationImages(false); });
+  chooseEvalList_ = calib->addAction(tr("Choose evaluation &list (with labels)…"), this, [this] { chooseEvaluationImages(true); });
+  calib->addSeparator();
   calibrate_ = calib->addAction(tr("&Calibrate"), this, [this] { calibrateNow(); });
   calibrate_->setShortcut(QKeySequence(tr("Ctrl+R")));
   evaluate_ = calib->addAction(tr("&Evaluate FP32 / INT8 / INT7"), this, [this] { evaluateNow(); });
@@ -195,6 +198,14 @@ void MainWindow::chooseCalibrationFolder() {
   auto pre = parsePreprocess(text.toStdString());
   if (!pre) return showError(tr("Preprocessing"), pre.status());
   (void)useCalibrationFolder(folder, *pre);
+}
+
+void MainWindow::chooseEvaluationImages(bool list) {
+  const QString source = list ? QFileDialog::getOpenFileName(this, tr("Choose evaluation list"), QString(),
+                                                             tr("Image lists: path label per line (*.txt);;All files (*)"))
+                              : QFileDialog::getExistingDirectory(this, tr("Choose evaluation folder"));
+  if (source.isEmpty()) return;
+  if (Status s = doc_.setEvaluationSource(source); !s.isOk()) showError(tr("Evaluation images"), s);
 }
 
 void MainWindow::addRecentFile(const QString& path) {

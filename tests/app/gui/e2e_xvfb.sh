@@ -9,7 +9,7 @@ command -v xvfb-run >/dev/null 2>&1 || { echo "SKIPPED: xvfb-run is not installe
 rm -rf "$out"
 mkdir -p "$out"
 "$eqw" calibrate "$sample/model.onnx" --data "$sample/calib" --pixel gray --norm 0.00392156862745098 \
-  --method max --max-images 60 --project "$out/e2e.eqw" --out "$out/max.table" >/dev/null
+  --method max --max-images 60 --project "$out/e2e.eqw" --eval-data "$sample/test/labels.txt" --out "$out/max.table" >/dev/null
 before=$(stat -c %Y "$out/e2e.eqw")
 sleep 1
 QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" \
@@ -24,4 +24,7 @@ done
 test "$(stat -c %Y "$out/e2e.eqw")" -gt "$before" || { echo "the project was not saved"; exit 1; }
 python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1])).get("easyquant") else 1)' "$out/e2e.eqw" ||
   { echo "the saved project has no EasyQuant result"; exit 1; }
+# Evaluation ran on the labelled test list the command line put in the project.
+python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["datasets"]["evaluation"]["source"].endswith("test/labels.txt") else 1)' \
+  "$out/e2e.eqw" || { echo "the project lost its evaluation list"; exit 1; }
 echo "e2e: 5 steps, 5 screenshots in $out/shots"

@@ -248,6 +248,28 @@ class DocumentTest : public QObject {
     QVERIFY(!QFileInfo::exists(path + QStringLiteral(".autosave")));
   }
 
+  // An evaluation list apart from the calibration images: the calibration set's preprocessing, the
+  // old report dropped; a missing list is an error naming it that changes nothing.
+  void evaluationImagesApart() {
+    Document doc;
+    QVERIFY(doc.openModel(q(testing::sampleModel())).isOk());
+    QVERIFY(doc.setCalibrationFolder(q(testing::sampleCalib()), testing::samplePreprocess()).isOk());
+    Status s = doc.setEvaluationSource(q(testing::sampleTest()));
+    QVERIFY2(s.isOk(), s.message().c_str());
+    const DatasetSource* eval = doc.session().dataset(DatasetRole::Evaluation);
+    QVERIFY(eval);
+    QVERIFY(QString::fromStdString(eval->source).endsWith(QStringLiteral("labels.txt")));
+    QCOMPARE(toString(eval->preprocess), toString(doc.session().dataset(DatasetRole::Calibration)->preprocess));
+    QVERIFY(doc.modified());
+    s = doc.setEvaluationSource(QStringLiteral("/no/such/list.txt"));
+    QVERIFY(!s.isOk());
+    QVERIFY2(s.message().find("/no/such/list.txt") != std::string::npos, s.message().c_str());
+    QVERIFY(QString::fromStdString(doc.session().dataset(DatasetRole::Evaluation)->source).endsWith(QStringLiteral("labels.txt")));
+    // A new calibration folder no longer moves the evaluation set that was chosen apart.
+    QVERIFY(doc.setCalibrationFolder(q(testing::sampleCalib()), testing::samplePreprocess()).isOk());
+    QVERIFY(QString::fromStdString(doc.session().dataset(DatasetRole::Evaluation)->source).endsWith(QStringLiteral("labels.txt")));
+  }
+
   void defaultPreprocessFollowsTheModel() {
     Document fresh;
     QVERIFY(fresh.openModel(q(testing::sampleModel())).isOk());
