@@ -110,6 +110,9 @@ void MainWindow::buildDocks() {
   // First-run proportions (restoreState overrides them): a wide histogram, a short issue list.
   resizeDocks({histDock}, {560}, Qt::Horizontal);
   resizeDocks({issuesDock}, {130}, Qt::Vertical);
+  // The calibration set narrow on the left, the per-layer plots tall enough to read.
+  if (auto* dataset = findChild<QDockWidget*>(QStringLiteral("DatasetDock"))) resizeDocks({dataset}, {330}, Qt::Horizontal);
+  if (auto* plots = findChild<QDockWidget*>(QStringLiteral("LayerPlotsDock"))) resizeDocks({plots}, {300}, Qt::Vertical);
 }
 
 void MainWindow::buildStatusBar() {
