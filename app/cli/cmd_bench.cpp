@@ -51,7 +51,9 @@ const char* kHelp =
     "                       integer ones with real integer kernels; share of the INT8 peak\n"
     "  --table FILE         the scales of the integer runs (default: max thresholds from one run on\n"
     "                       the random input; latency does not depend on them)\n"
-    "  --table-bits 8|7     the grid the table's scales were written for (default 8)\n";
+    "  --table-bits 8|7     the grid the table's scales were written for (default 8)\n"
+    "  --no-int8-flow       integer runs convert every value to float between layers (the int8\n"
+    "                       flow between consecutive integer layers is on by default)\n";
 
 Result<Isa> isaFromArgs(const Args& args) {
   std::string text = args.get("isa", "auto");
@@ -228,6 +230,7 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
   }
   nlohmann::json rows = nlohmann::json::array();
   std::vector<std::pair<Precision, double>> medians;
+  std::vector<std::pair<Precision, int>> flow_values;  // layer outputs written as integers
   for (Precision p : precisions) {
     Graph run = *graph;
     if (p != Precision::Fp32) {
@@ -239,9 +242,12 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
         if (!made) return fail("bench", made.status().message());
         spec = std::move(*made);
       }
-      auto ig = integerGraph(*graph, spec);
+      auto ig = integerGraph(*graph, spec, IntegerGraphOptions{!args.has("no-int8-flow")});
       if (!ig) return fail("bench", ig.status().message());
       run = std::move(*ig);
+      int integer_values = 0;
+      for (const Node& n : run.nodes) integer_values += n.quant.writesIntegers() ? 1 : 0;
+      flow_values.emplace_back(p, integer_values);
     }
     auto r = benchmarkFp32(run, options);
     if (!r) return fail("bench", r.status().message());
@@ -268,6 +274,9 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
                              .c_str());
     return 0;
   }
+  for (const auto& [p, count] : flow_values)
+    std::printf("%s data flow: %d layer outputs stay integer between integer layers%s\n", toString(p), count,
+                args.has("no-int8-flow") ? " (--no-int8-flow)" : "");
   for (const auto& [p, ms] : medians)
     if (p != Precision::Fp32 && medians.front().first == Precision::Fp32)
       std::printf("%s is %.2fx as fast as FP32\n", toString(p), medians.front().second / ms);
@@ -281,7 +290,7 @@ int cmdBench(const Argv& argv) {
                                  "data",    "passes", "max-images", "precision", "table",     "table-bits"};
   names.insert({"probe", "probe-images"});
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
-  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats"}, names);
+  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats", "no-int8-flow"}, names);
   if (!args) return fail("bench", args.status().message(), 2);
   if (args->has("help")) {
     std::printf("%s%s%s", kHelp, kModelOptionsHelp, kPreprocessHelp);

@@ -1,3 +1,4 @@
+#include <eqw/integer.h>
 #include <eqw/runtime.h>
 
 #include <algorithm>
@@ -5,6 +6,7 @@
 #include <new>
 
 #include "core/parallel.h"
+#include "kernels/int8/q8_kernels.h"
 #include "kernels/kernel.h"
 #include "runtime/memory_plan.h"
 
@@ -32,6 +34,40 @@ static std::string nodeLabel(const Node& n) {
   return "node '" + n.name + "' (" + (n.source_type.empty() ? toString(n.kind) : n.source_type) + ")";
 }
 
+namespace {
+
+// A Split of integers (the int8 flow): every output is the input, whatever its type (the float
+// views check for F32).
+class IntegerSplit final : public kernels::OpKernel {
+ public:
+  explicit IntegerSplit(std::vector<Shape> out) : out_(std::move(out)) {}
+  const char* name() const override { return "q8_split_view"; }
+  bool isView() const override { return true; }
+  Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const kernels::ExecContext&) override {
+    if (in.size() != 1 || !in[0] || in[0]->empty() || out.size() != out_.size())
+      return internalError("q8_split_view: expected one input and " + std::to_string(out_.size()) + " outputs");
+    for (size_t i = 0; i < out.size(); ++i) *out[i] = in[0]->shape() == out_[i] ? *in[0] : in[0]->reshaped(out_[i]);
+    return Status::ok();
+  }
+
+ private:
+  std::vector<Shape> out_;
+};
+
+// The kernels of nodes on the int8 flow that are not integer layers (Split of integers, max
+// pooling of integers); null for every other node.
+Result<kernels::KernelPtr> makeFlowKernel(const Graph& g, const Node& node, const std::vector<Shape>& in,
+                                          const std::vector<Shape>& out) {
+  if (node.kind == OpKind::Split && node.inputs.size() == 1 && valueDType(g, node.inputs[0]) != DType::F32)
+    return kernels::KernelPtr(new IntegerSplit(out));
+  if (node.kind != OpKind::Pooling || !node.quant.quantized_input) return kernels::KernelPtr{};
+  Result<Node> resolved = kernels::resolveNode(node, in, out);
+  if (!resolved) return resolved.status();
+  return kernels::q8::makeQ8MaxPool(*resolved, in, out);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const ExecutorOptions& options) {
   std::unique_ptr<Executor> ex(new Executor());
   Impl& m = *ex->impl_;
@@ -44,13 +80,27 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
   m.values.resize(graph.values.size());
   m.timesNs.assign(graph.nodes.size(), 0);
 
+  // The int8 flow (eqw/integer.h) holds some values as integers; keep_values promises readable
+  // float intermediates, so it runs every node with float input and output instead.
+  const bool flow = !options.keep_values;
+  if (flow) EQW_RETURN_IF_ERROR(checkInt8Flow(graph).withContext("model '" + graph.name + "'"));
   try {
-    for (const Node& node : graph.nodes) {
+    for (const Node& graphNode : graph.nodes) {
+      const bool strip = !flow && (graphNode.quant.quantized_input || graphNode.quant.writesIntegers());
+      Node stripped;
+      if (strip) {
+        stripped = graphNode;
+        stripped.quant.quantized_input = false;
+        stripped.quant.output_scale = 0.f;
+      }
+      const Node& node = strip ? stripped : graphNode;
       std::vector<Shape> inShapes, outShapes;
       for (int v : node.inputs) inShapes.push_back(graph.values[v].shape);
       for (int v : node.outputs) outShapes.push_back(graph.values[v].shape);
-      Result<kernels::KernelPtr> k = options.reference ? kernels::makeReferenceKernel(node, inShapes, outShapes)
-                                                       : kernels::makeKernel(node, inShapes, outShapes, m.isa);
+      Result<kernels::KernelPtr> k = flow ? makeFlowKernel(graph, node, inShapes, outShapes) : kernels::KernelPtr{};
+      if (k && !*k)
+        k = options.reference ? kernels::makeReferenceKernel(node, inShapes, outShapes)
+                              : kernels::makeKernel(node, inShapes, outShapes, m.isa);
       if (!k) return k.status().withContext(nodeLabel(node));
       if (!*k) return internalError(nodeLabel(node) + ": no kernel");
       m.kernelNames.push_back((*k)->name());
@@ -58,11 +108,17 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
     }
     std::vector<bool> isView;
     for (const auto& k : m.kernels) isView.push_back(k->isView());
-    const MemoryPlan plan = planMemory(graph, isView, !options.keep_values);
+    std::vector<DType> dtypes(graph.values.size(), DType::F32);
+    std::vector<size_t> elementBytes(graph.values.size(), sizeof(float));
+    for (size_t v = 0; v < graph.values.size() && flow; ++v) {
+      dtypes[v] = valueDType(graph, static_cast<int>(v));
+      elementBytes[v] = elementSize(dtypes[v]);
+    }
+    const MemoryPlan plan = planMemory(graph, isView, !options.keep_values, elementBytes);
     std::vector<Tensor> buffers;
     for (size_t bytes : plan.bytes) buffers.emplace_back(Shape{static_cast<int64_t>((bytes + 3) / 4)});
     for (size_t v = 0; v < graph.values.size(); ++v)
-      if (plan.buffer[v] >= 0) m.values[v] = buffers[plan.buffer[v]].viewAs(graph.values[v].shape, DType::F32);
+      if (plan.buffer[v] >= 0) m.values[v] = buffers[plan.buffer[v]].viewAs(graph.values[v].shape, dtypes[v]);
     m.activationBytes = plan.totalBytes();
   } catch (const std::bad_alloc&) {
     return Status(StatusCode::Internal, "out of memory while preparing the model '" + graph.name + "'");

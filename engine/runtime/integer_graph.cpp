@@ -25,7 +25,9 @@ NodeQuant nodeQuant(const Node& node, const LayerQuant& lq) {
 
 }  // namespace
 
-Result<Graph> integerGraph(const Graph& graph, const QuantSpec& spec) {
+Result<Graph> integerGraph(const Graph& graph, const QuantSpec& spec) { return integerGraph(graph, spec, IntegerGraphOptions{}); }
+
+Result<Graph> integerGraph(const Graph& graph, const QuantSpec& spec, const IntegerGraphOptions& options) {
   EQW_RETURN_IF_ERROR(validateSpec(graph, spec));
   Graph out = graph;
   for (Node& node : out.nodes) {
@@ -39,6 +41,7 @@ Result<Graph> integerGraph(const Graph& graph, const QuantSpec& spec) {
     }
     node.quant = nodeQuant(node, *lq);
   }
+  if (options.int8_flow) planInt8Flow(out);
   return out;
 }
 

@@ -9,6 +9,10 @@ namespace eqw {
 size_t MemoryPlan::totalBytes() const { return std::accumulate(bytes.begin(), bytes.end(), size_t{0}); }
 
 MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse) {
+  return planMemory(graph, isView, reuse, std::vector<size_t>(graph.values.size(), sizeof(float)));
+}
+
+MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse, const std::vector<size_t>& elementBytes) {
   const int nv = static_cast<int>(graph.values.size());
   const int nn = static_cast<int>(graph.nodes.size());
   constexpr int kForever = std::numeric_limits<int>::max();
@@ -34,7 +38,7 @@ MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool 
     const Node& node = graph.nodes[n];
     if (node.kind == OpKind::Input || isView[n]) continue;
     for (int v : node.outputs) {
-      const size_t need = static_cast<size_t>(numel(graph.values[v].shape)) * sizeof(float);
+      const size_t need = static_cast<size_t>(numel(graph.values[v].shape)) * elementBytes[static_cast<size_t>(v)];
       int chosen = -1;
       if (reuse && lastUse[v] != kForever) {
         // Best fit among free buffers; else grow the largest free one.

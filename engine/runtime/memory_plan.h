@@ -21,5 +21,8 @@ struct MemoryPlan {
 // input's buffer alive instead of needing their own. With reuse false, every value gets its
 // own buffer (every intermediate stays readable after a run). Graph outputs are never reused.
 MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse);
+// The same with each value's element size in bytes (int8 values of the integer flow need a
+// quarter of a float value's buffer); planMemory above uses 4 for every value.
+MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse, const std::vector<size_t>& elementBytes);
 
 }  // namespace eqw

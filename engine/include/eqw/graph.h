@@ -36,7 +36,18 @@ struct NodeQuant {
   float input_scale = 0.f;           // qmax / threshold
   int weight_qmax = 0;               // largest weight integer (127, 63, 31 ...)
   std::vector<float> weight_scales;  // one per output channel
+  // The int8 flow between consecutive integer layers (integerGraph with IntegerGraphOptions::
+  // int8_flow): quantized_input means the input tensor already holds this node's grid integers
+  // (int8, or uint8 on an unsigned grid), so the node does not quantize it; output_scale > 0 means
+  // the node writes its output requantized, q = quantize(y, output_scale) on the grid of
+  // output_bits (unsigned when output_unsigned), as int8 / uint8 — exactly what its consumers'
+  // quantize would compute from the float y. 0: float output.
+  bool quantized_input = false;
+  float output_scale = 0.f;
+  int output_bits = 0;
+  bool output_unsigned = false;
   bool active() const { return bits > 0; }
+  bool writesIntegers() const { return output_scale > 0.f; }
   bool operator==(const NodeQuant&) const = default;
 };
 

@@ -22,12 +22,14 @@ struct ExecutorOptions {
   bool profile = false;          // record per-node wall time in every run
   // Keep every intermediate value readable after run() (each gets its own buffer). Otherwise a
   // value's buffer is reused once its last reader has run, and after run() only graph outputs
-  // are valid (observers still see every node's outputs during the run).
+  // are valid (observers still see every node's outputs during the run). It also runs an
+  // integer graph's int8 flow (eqw/integer.h) as floats, so that every value reads as F32.
   bool keep_values = false;
 };
 
 // Called after each node runs, with the node index and its outputs. Used by observers
-// (statistics, per-layer metrics). Must not keep the pointers past the call.
+// (statistics, per-layer metrics). Must not keep the pointers past the call. On an integer graph
+// with the int8 flow, values between integer layers are I8 / U8 tensors (check dtype()).
 using NodeObserver = std::function<void(int node, const std::vector<const Tensor*>& outputs)>;
 
 class Executor {

@@ -33,15 +33,16 @@ class Q8ConvGemm final : public OpKernel {
   const char* name() const override { return name_.c_str(); }
 
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
-    if (in.empty() || out.empty() || in[0]->numel() != l_.c * l_.h * l_.w || out[0]->numel() != l_.oc * pixels_)
+    if (in.empty() || out.empty() || in[0]->numel() != l_.c * l_.h * l_.w || out[0]->numel() != l_.oc * pixels_ ||
+        in[0]->dtype() != inputDType(l_) || out[0]->dtype() != outputDType(l_))
       return internalError(name_ + ": tensors do not match the shapes the kernel was built for");
     try {
-      quantizeInput(in[0]->f32(), ctx);
+      quantizeInput(*in[0], ctx);
       packInput(ctx);
     } catch (const std::bad_alloc&) {
       return internalError(name_ + ": out of memory for the packed input");
     }
-    float* y = out[0]->f32();
+    void* y = out[0]->data<void>();
     parallelFor(ctx.pool, rowTiles_ * pixelTiles_, 1, [&](int64_t b, int64_t e) {
       alignas(64) int32_t c[kTileRows * kTilePixels];
       for (int64_t t = b; t < e; ++t) {
@@ -54,9 +55,20 @@ class Q8ConvGemm final : public OpKernel {
   }
 
  private:
-  void quantizeInput(const float* x, const ExecContext& ctx) {
+  // src_: the input as bytes, shifted by rawShift_ more on their way into the panels. An integer
+  // input (the int8 flow) is read in place: the shift (+128 on a signed grid) is applied where
+  // the bytes are copied anyway (framing, interleaving), not in a pass of its own.
+  void quantizeInput(const Tensor& in, const ExecContext& ctx) {
     const int64_t n = l_.c * l_.h * l_.w;
+    if (l_.in_q) {
+      src_ = in.data<uint8_t>();
+      rawShift_ = static_cast<uint8_t>(shift_);
+      return;
+    }
+    rawShift_ = 0;
     xq_.resize(static_cast<size_t>(n));
+    src_ = xq_.data();
+    const float* x = in.f32();
     parallelFor(ctx.pool, n, 16384, [&](int64_t b, int64_t e) {
       tile_.quantize(x + b, e - b, l_.in_scale, l_.in_lo, l_.in_hi, shift_, xq_.data() + b);
     });
@@ -70,7 +82,7 @@ class Q8ConvGemm final : public OpKernel {
     const ConvParams& p = l_.p;
     const int64_t stride = pixelTiles_ * kTilePixels;
     const bool pointwise = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pads == Pads2d{};
-    if (pointwise && stride == pixels_) return xq_.data();
+    if (pointwise && stride == pixels_) return src_;
     const uint8_t pad = static_cast<uint8_t>(l_.pad_q + shift_), zero = static_cast<uint8_t>(shift_);
     // Framed planes, wide and tall enough for every tap of every output (and 16 bytes of slack).
     const int64_t hp = std::max(l_.h + p.pads.top + p.pads.bottom, (l_.oh - 1) * p.stride_h + (p.kernel_h - 1) * p.dilation_h + 1);
@@ -80,9 +92,8 @@ class Q8ConvGemm final : public OpKernel {
       for (int64_t c = b; c < e; ++c) {
         uint8_t* dst = framed_.data() + c * hp * wp;
         std::memset(dst, pad, static_cast<size_t>(hp * wp));
-        const uint8_t* src = xq_.data() + c * l_.h * l_.w;
-        for (int64_t y = 0; y < l_.h; ++y)
-          std::memcpy(dst + (y + p.pads.top) * wp + p.pads.left, src + y * l_.w, static_cast<size_t>(l_.w));
+        const uint8_t* src = src_ + c * l_.h * l_.w;
+        for (int64_t y = 0; y < l_.h; ++y) shiftInputBytes(src + y * l_.w, l_.w, rawShift_, dst + (y + p.pads.top) * wp + p.pads.left);
       }
     });
     xcol_.resize(static_cast<size_t>(l_.k * stride));
@@ -116,7 +127,10 @@ class Q8ConvGemm final : public OpKernel {
   // into 128; k past K holds the shifted zero (its weights are 0).
   void packInput(const ExecContext& ctx) {
     const uint8_t* col = unroll(ctx);
-    const int64_t stride = col == xq_.data() ? pixels_ : pixelTiles_ * kTilePixels;
+    const int64_t stride = col == src_ ? pixels_ : pixelTiles_ * kTilePixels;
+    // Rows read in place still need rawShift_; rows past K and pixels past the end may hold
+    // anything (zero weights, dropped outputs), so the shift applies to every row alike.
+    const uint8_t flip = col == src_ ? rawShift_ : 0;
     xpack_.resize(static_cast<size_t>(pixelTiles_ * kGroups_ * kTilePixels * 4));
     const uint8_t zero = static_cast<uint8_t>(shift_);
     parallelFor(ctx.pool, pixelTiles_, 1, [&](int64_t b, int64_t e) {
@@ -141,20 +155,21 @@ class Q8ConvGemm final : public OpKernel {
               rows[q] = tail[q];
             }
           }
-          interleave4(rows, dst + g * kTilePixels * 4);
+          interleave4(rows, dst + g * kTilePixels * 4, flip);
         }
       }
     });
   }
 
-  // out[j * 4 + q] = rows[q][j] for 32 pixels.
-  static void interleave4(const uint8_t* const rows[4], uint8_t* out) {
+  // out[j * 4 + q] = rows[q][j] + shift for 32 pixels (shift 0 or 128: + wraps as a flip).
+  static void interleave4(const uint8_t* const rows[4], uint8_t* out, uint8_t shift) {
 #if defined(__SSE2__)
+    const __m128i s = _mm_set1_epi8(static_cast<char>(shift));
     for (int half = 0; half < kTilePixels; half += 16) {
-      const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[0] + half));
-      const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[1] + half));
-      const __m128i a2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2] + half));
-      const __m128i a3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[3] + half));
+      const __m128i a0 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[0] + half)), s);
+      const __m128i a1 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[1] + half)), s);
+      const __m128i a2 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2] + half)), s);
+      const __m128i a3 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[3] + half)), s);
       const __m128i lo01 = _mm_unpacklo_epi8(a0, a1), hi01 = _mm_unpackhi_epi8(a0, a1);
       const __m128i lo23 = _mm_unpacklo_epi8(a2, a3), hi23 = _mm_unpackhi_epi8(a2, a3);
       __m128i* o = reinterpret_cast<__m128i*>(out + half * 4);
@@ -165,22 +180,37 @@ class Q8ConvGemm final : public OpKernel {
     }
 #else
     for (int j = 0; j < kTilePixels; ++j)
-      for (int q = 0; q < 4; ++q) out[j * 4 + q] = rows[q][j];
+      for (int q = 0; q < 4; ++q) out[j * 4 + q] = static_cast<uint8_t>(rows[q][j] + shift);
 #endif
   }
 
-  void store(const int32_t* c, int64_t rt, int64_t pt, float* y) const {
+  // The tile's rows dequantized into y (floats), or with the int8 flow into a float tile that is
+  // requantized onto the consumers' grid by the same row quantizer they would use — in one call
+  // over the whole tile when its rows are full, since the row quantizer's vector loop (64 bytes a
+  // step on AVX-512) leaves a 32-pixel row to its scalar tail.
+  void store(const int32_t* c, int64_t rt, int64_t pt, void* y) const {
     const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
     const int64_t rows = std::min<int64_t>(kTileRows, l_.oc - rt * kTileRows);
+    alignas(64) float tile[kTileRows * kTilePixels];
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t o = rt * kTileRows + r;
       const int32_t correction = shift_ * l_.wsum[static_cast<size_t>(o)];
-      float* yo = y + o * pixels_ + p0;
+      float* yo = l_.out_q ? tile + r * kTilePixels : static_cast<float*>(y) + o * pixels_ + p0;
       tile_.dequant(c + r * kTilePixels, count, correction, l_.deq[static_cast<size_t>(o)], l_.bias[static_cast<size_t>(o)],
                     act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, yo);
       if (act_ < 0)
         for (int64_t j = 0; j < count; ++j) yo[j] = applyActivation(l_.act, yo[j]);
     }
+    if (!l_.out_q) return;
+    uint8_t* out = static_cast<uint8_t*>(y) + rt * kTileRows * pixels_ + p0;
+    if (count < kTilePixels) {
+      for (int64_t r = 0; r < rows; ++r)
+        tile_.quantize(tile + r * kTilePixels, count, l_.out_scale, l_.out_lo, l_.out_hi, 0, out + r * pixels_);
+      return;
+    }
+    alignas(64) uint8_t bytes[kTileRows * kTilePixels];
+    tile_.quantize(tile, rows * kTilePixels, l_.out_scale, l_.out_lo, l_.out_hi, 0, bytes);
+    for (int64_t r = 0; r < rows; ++r) std::memcpy(out + r * pixels_, bytes + r * kTilePixels, kTilePixels);
   }
 
   Q8Layer l_;
@@ -191,6 +221,8 @@ class Q8ConvGemm final : public OpKernel {
   int32_t shift_ = 128;
   std::vector<int8_t> wpack_;
   std::vector<uint8_t> xq_, framed_, xcol_, xpack_;
+  const uint8_t* src_ = nullptr;  // this run's input as bytes (xq_, or the input itself)
+  uint8_t rawShift_ = 0;          // still to add to src_'s bytes (the int8 flow's signed input)
 };
 
 }  // namespace

@@ -32,17 +32,24 @@ class Q8Depthwise final : public OpKernel {
 
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
     const int64_t plane = l_.h * l_.w;
-    if (in.empty() || out.empty() || in[0]->numel() != l_.c * plane || out[0]->numel() != l_.oc * l_.oh * l_.ow)
+    if (in.empty() || out.empty() || in[0]->numel() != l_.c * plane || out[0]->numel() != l_.oc * l_.oh * l_.ow ||
+        in[0]->dtype() != inputDType(l_) || out[0]->dtype() != outputDType(l_))
       return internalError(name_ + ": tensors do not match the shapes the kernel was built for");
     try {
-      const float* x = in[0]->f32();
-      float* y = out[0]->f32();
+      const int64_t outPlane = l_.oh * l_.ow;
       parallelFor(ctx.pool, l_.c, 1, [&](int64_t b, int64_t e) {
         std::vector<uint8_t> q(static_cast<size_t>(plane));
         std::vector<int16_t> xpad(static_cast<size_t>(hp_ * wp_));
         std::vector<int16_t> phases(l_.p.stride_w > 1 ? static_cast<size_t>(l_.p.stride_w * hp_ * wq_) : 0);
         std::vector<int32_t> acc(static_cast<size_t>(owPad_));
-        for (int64_t c = b; c < e; ++c) channel(c, x + c * plane, q, xpad, phases, acc, y + c * l_.oh * l_.ow);
+        std::vector<float> yrow(l_.out_q ? static_cast<size_t>(outPlane) : 0);  // the int8 flow's float plane
+        for (int64_t c = b; c < e; ++c) {
+          float* y = l_.out_q ? yrow.data() : out[0]->f32() + c * outPlane;
+          channel(c, *in[0], q, xpad, phases, acc, y);
+          if (!l_.out_q) continue;
+          uint8_t* yq = out[0]->data<uint8_t>() + c * outPlane;
+          rows_.quantize(y, outPlane, l_.out_scale, l_.out_lo, l_.out_hi, 0, yq);
+        }
       });
     } catch (const std::bad_alloc&) {
       return internalError(name_ + ": out of memory for its planes");
@@ -51,17 +58,24 @@ class Q8Depthwise final : public OpKernel {
   }
 
  private:
-  void channel(int64_t c, const float* x, std::vector<uint8_t>& q, std::vector<int16_t>& xpad,
+  void channel(int64_t c, const Tensor& in, std::vector<uint8_t>& q, std::vector<int16_t>& xpad,
                std::vector<int16_t>& phases, std::vector<int32_t>& acc, float* y) const {
     const ConvParams& p = l_.p;
-    // The row quantizer writes bytes: a signed grid is shifted by +128 there and back here.
+    const int64_t plane = l_.h * l_.w;
+    // The row quantizer writes bytes: a signed grid is shifted by +128 there and back here. An
+    // integer input (the int8 flow) is read as it is: int8 bits on a signed grid.
     const int32_t off = l_.in_lo < 0.f ? 128 : 0;
-    rows_.quantize(x, l_.h * l_.w, l_.in_scale, l_.in_lo, l_.in_hi, off, q.data());
+    const uint8_t* bytes = q.data();
+    if (l_.in_q) bytes = in.data<uint8_t>() + c * plane;
+    else rows_.quantize(in.f32() + c * plane, plane, l_.in_scale, l_.in_lo, l_.in_hi, off, q.data());
     std::fill(xpad.begin(), xpad.end(), static_cast<int16_t>(l_.pad_q));
     for (int64_t iy = 0; iy < l_.h; ++iy) {
       int16_t* dst = xpad.data() + (iy + p.pads.top) * wp_ + p.pads.left;
-      const uint8_t* src = q.data() + iy * l_.w;
-      for (int64_t ix = 0; ix < l_.w; ++ix) dst[ix] = static_cast<int16_t>(src[ix] - off);
+      const uint8_t* src = bytes + iy * l_.w;
+      if (l_.in_q && off)
+        for (int64_t ix = 0; ix < l_.w; ++ix) dst[ix] = static_cast<int8_t>(src[ix]);
+      else
+        for (int64_t ix = 0; ix < l_.w; ++ix) dst[ix] = static_cast<int16_t>(src[ix] - off);
     }
     // A horizontal stride reads every sw-th column: split the columns by phase so reads are runs.
     const int sw = p.stride_w;

@@ -27,6 +27,13 @@ struct Q8DwTask {
   // padLeft + padRight: two quantized rows, then R tap-pair rows; planes narrower than L keep
   // every quantized row: (2 R + 1) * wp * L.
   int32_t* scratch = nullptr;
+  // The int8 flow: xq (instead of x) holds the input's grid integers as bytes (int8 bits when
+  // xSigned); yq (instead of y) receives the output requantized onto [outLo, outHi] with outScale
+  // (the consumers' quantize) as bytes. Same plane layout as x and y.
+  const uint8_t* xq = nullptr;
+  bool xSigned = true;
+  uint8_t* yq = nullptr;
+  float outScale = 1.f, outLo = -127.f, outHi = 127.f;
 };
 
 // Runs one task for kernel k x k, stride s in both directions, no dilation (k in {3, 5}, s in

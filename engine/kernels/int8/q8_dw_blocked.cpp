@@ -75,14 +75,15 @@ class Q8DwBlocked final : public OpKernel {
   const char* name() const override { return name_.c_str(); }
 
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
-    if (in.empty() || out.empty() || in[0]->numel() != l_.c * l_.h * l_.w || out[0]->numel() != l_.oc * l_.oh * l_.ow)
+    if (in.empty() || out.empty() || in[0]->numel() != l_.c * l_.h * l_.w || out[0]->numel() != l_.oc * l_.oh * l_.ow ||
+        in[0]->dtype() != inputDType(l_) || out[0]->dtype() != outputDType(l_))
       return internalError(name_ + ": tensors do not match the shapes the kernel was built for");
     const int64_t bandRows = chooseBandRows(ctx.pool ? ctx.pool->threads() : 1);
     const int64_t bands = (l_.oh + bandRows - 1) / bandRows;
     const int64_t rows = (bandRows - 1) * s_ + k_;
     const int64_t ints = (l_.w < L_ ? 2 * rows + 1 : rows + 2) * wp_ * L_;  // q8_dw_args.h
-    const float* x = in[0]->f32();
-    float* y = out[0]->f32();
+    const Tensor& x = *in[0];
+    Tensor& y = *out[0];
     std::atomic<bool> failed{false};
     parallelFor(ctx.pool, blocks_ * bands, 1, [&](int64_t b, int64_t e) {
       // Kept per thread across runs: no allocation or page faults in the steady state.
@@ -132,12 +133,15 @@ class Q8DwBlocked final : public OpKernel {
   }
 
   // False when the ISA's task refuses the geometry (covered() rules that out).
-  bool runTask(const float* x, float* y, int64_t blk, int64_t oy0, int64_t bandRows, int32_t* scratch) const {
+  bool runTask(const Tensor& x, Tensor& y, int64_t blk, int64_t oy0, int64_t bandRows, int32_t* scratch) const {
     const ConvParams& p = l_.p;
     Q8DwTask t;
     const int64_t c0 = blk * L_;
-    t.x = x + c0 * l_.h * l_.w;
-    t.y = y + c0 * l_.oh * l_.ow;
+    if (l_.in_q) t.xq = x.data<uint8_t>() + c0 * l_.h * l_.w, t.xSigned = l_.in_lo < 0.f;
+    else t.x = x.f32() + c0 * l_.h * l_.w;
+    if (l_.out_q) t.yq = y.data<uint8_t>() + c0 * l_.oh * l_.ow;
+    else t.y = y.f32() + c0 * l_.oh * l_.ow;
+    t.outScale = l_.out_scale, t.outLo = l_.out_lo, t.outHi = l_.out_hi;
     t.channels = static_cast<int>(std::min<int64_t>(L_, l_.c - c0));
     t.h = l_.h, t.w = l_.w, t.oh = l_.oh, t.ow = l_.ow;
     t.padTop = p.pads.top, t.padLeft = p.pads.left, t.padRight = p.pads.right;
@@ -184,6 +188,9 @@ Result<KernelPtr> makeQ8DwBlocked(const Node& resolved, const std::vector<Shape>
   const DwLevel level = dwLevel(isa);
   if (!level.fn || !isDepthwise(resolved, in) || out.empty() || !covered(resolved.p<ConvParams>(), in[0], out[0]))
     return KernelPtr{};
+  // An activation the tasks do not fuse is applied to floats after them: with an integer output
+  // (the int8 flow) there are none, so the per-channel kernel runs such a layer.
+  if (resolved.quant.writesIntegers() && taskActivation(resolved.p<ConvParams>().act) < 0) return KernelPtr{};
   auto l = prepareLayer(resolved, in[0], out[0]);
   if (!l) return l.status();
   try {

@@ -32,9 +32,11 @@ class Q8InnerProduct final : public OpKernel {
   const char* name() const override { return "q8_inner_product_avx512vnni"; }
 
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
-    if (in.empty() || out.empty() || in[0]->numel() != l_.k || out[0]->numel() != l_.oc)
+    if (in.empty() || out.empty() || in[0]->numel() != l_.k || out[0]->numel() != l_.oc ||
+        in[0]->dtype() != inputDType(l_) || out[0]->dtype() != outputDType(l_))
       return internalError(std::string(name()) + ": tensors do not match the shapes the kernel was built for");
-    rows_.quantize(in[0]->f32(), l_.k, l_.in_scale, l_.in_lo, l_.in_hi, shift_, xq_.data());
+    if (l_.in_q) shiftInputBytes(in[0]->data<uint8_t>(), l_.k, shift_, xq_.data());
+    else rows_.quantize(in[0]->f32(), l_.k, l_.in_scale, l_.in_lo, l_.in_hi, shift_, xq_.data());
     // Output blocks split over the workers, four at a time (the gemv's unit).
     const int64_t quads = (blocks_ + 3) / 4;
     parallelFor(ctx.pool, quads, 1, [&](int64_t b, int64_t e) {
@@ -42,9 +44,11 @@ class Q8InnerProduct final : public OpKernel {
       q8GemvAvx512Vnni(kGroups_, wpack_.data() + first * kGroups_ * kBlock * 4, count, xq_.data(),
                        acc_.data() + first * kBlock);
     });
-    float* y = out[0]->f32();
-    for (int64_t o = 0; o < l_.oc; ++o)
-      y[o] = dequantize(l_, o, acc_[static_cast<size_t>(o)] - shift_ * l_.wsum[static_cast<size_t>(o)]);
+    for (int64_t o = 0; o < l_.oc; ++o) {
+      const float y = dequantize(l_, o, acc_[static_cast<size_t>(o)] - shift_ * l_.wsum[static_cast<size_t>(o)]);
+      if (l_.out_q) out[0]->data<uint8_t>()[o] = requantize(l_, y);
+      else out[0]->f32()[o] = y;
+    }
     return Status::ok();
   }
 

@@ -52,6 +52,11 @@ Q8Rows q8Rows(Isa isa);
 // Kernels for a resolved node with node.quant active. The fast one is null (not an error) when
 // the ISA has no integer kernel for the layer's shape (grouped convolutions other than depthwise,
 // InnerProduct).
+// Max pooling on the int8 flow (q8_max_pool.cpp): a Pooling Max node with quantized_input and
+// an integer output on the same grid (planInt8Flow decides); exact, as quantize is monotone.
+bool isQ8MaxPool(const Node& node);
+Result<KernelPtr> makeQ8MaxPool(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out);
+
 Result<KernelPtr> makeQ8Reference(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out);
 Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa);
 

@@ -57,6 +57,19 @@ Result<Q8Layer> prepareLayer(const Node& node, const Shape& in, const Shape& out
   const float qmaxIn = q.unsigned_input ? static_cast<float>((1 << q.bits) - 1) : static_cast<float>((1 << (q.bits - 1)) - 1);
   l.in_lo = q.unsigned_input ? 0.f : -qmaxIn;
   l.in_hi = qmaxIn;
+  l.in_q = q.quantized_input;
+  if (q.writesIntegers()) {
+    if (q.output_bits != 8 && q.output_bits != 7)
+      return invalidArgument(label(node) + ": output integer width " + std::to_string(q.output_bits) + " (8 or 7)");
+    if (!goodScale(q.output_scale))
+      return invalidArgument(label(node) + ": output scale " + std::to_string(q.output_scale) + " must be finite and > 0");
+    const float qmaxOut = q.output_unsigned ? static_cast<float>((1 << q.output_bits) - 1)
+                                            : static_cast<float>((1 << (q.output_bits - 1)) - 1);
+    l.out_q = true;
+    l.out_scale = q.output_scale;
+    l.out_lo = q.output_unsigned ? 0.f : -qmaxOut;
+    l.out_hi = qmaxOut;
+  }
   bool hasBias = false;
   if (l.conv) {
     l.p = node.p<ConvParams>();

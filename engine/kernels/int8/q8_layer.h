@@ -10,6 +10,9 @@
 #include <cmath>
 #include <cstdint>
 #include <vector>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace eqw::kernels::q8 {
 
@@ -37,6 +40,12 @@ struct Q8Layer {
   float in_lo = -127.f, in_hi = 127.f;  // the input grid's integer range
   int32_t pad_q = 0;                // the quantized pad value
   int bits = 8;
+  // The int8 flow (NodeQuant::quantized_input, output_scale): the input tensor holds the grid's
+  // integers (I8, or U8 on an unsigned grid); the output is written requantized onto the
+  // consumers' grid [out_lo, out_hi] as bytes (int8 bits when out_lo < 0).
+  bool in_q = false;
+  bool out_q = false;
+  float out_scale = 1.f, out_lo = -127.f, out_hi = 127.f;
 };
 
 // Errors name the node: bad scales, weight-scale counts, an op kind that is not quantizable.
@@ -50,6 +59,31 @@ std::vector<int8_t> packWeightPanels(const Q8Layer& l, int64_t rows);
 // multiply-add fused so that every kernel rounds once, as std::fma does.
 inline float dequantize(const Q8Layer& l, int64_t o, int32_t acc) {
   return applyActivation(l.act, std::fma(static_cast<float>(acc), l.deq[o], l.bias[o]));
+}
+
+// y on the output grid as the consumer's quantize computes it, as the byte the flow stores.
+inline uint8_t requantize(const Q8Layer& l, float y) {
+  return static_cast<uint8_t>(quantize(y, l.out_scale, l.out_lo, l.out_hi));
+}
+
+// The tensor types a kernel of the layer reads and writes.
+inline DType inputDType(const Q8Layer& l) { return !l.in_q ? DType::F32 : l.in_lo < 0.f ? DType::I8 : DType::U8; }
+inline DType outputDType(const Q8Layer& l) { return !l.out_q ? DType::F32 : l.out_lo < 0.f ? DType::I8 : DType::U8; }
+
+// An integer input (in_q) as bytes shifted by `shift` (128 makes a signed grid unsigned, as the
+// row quantizer's shift does): out[i] = x[i] + shift, wrapping as the quantizer's bytes do.
+// The shift is 0 or 128 (+128 wraps as a flip of the top bit); 16 bytes at a time, since -O2
+// leaves byte loops scalar.
+inline void shiftInputBytes(const uint8_t* x, int64_t n, int32_t shift, uint8_t* out) {
+  const uint8_t s = static_cast<uint8_t>(shift);
+  int64_t i = 0;
+#if defined(__SSE2__)
+  const __m128i v = _mm_set1_epi8(static_cast<char>(s));
+  for (; i + 16 <= n; i += 16)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     _mm_add_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)), v));
+#endif
+  for (; i < n; ++i) out[i] = static_cast<uint8_t>(x[i] + s);
 }
 
 // The activation code the SIMD row kernels fuse: 0 none, 1 ReLU, 2 Clip; -1 for the others, which

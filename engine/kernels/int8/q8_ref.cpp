@@ -3,32 +3,68 @@
 #include "kernels/int8/q8_kernels.h"
 #include "kernels/reference/ref_kernel.h"
 
+#include <algorithm>
+#include <new>
+#include <string>
+
 namespace eqw::kernels::q8 {
 
 namespace {
 
-class Q8Ref final : public ref::RefKernel {
+class Q8Ref final : public OpKernel {
  public:
   Q8Ref(Q8Layer l, const ref::Shapes& in, const ref::Shapes& out)
-      : RefKernel(l.conv ? "q8_conv_ref" : "q8_inner_product_ref", in, out), l_(std::move(l)) {}
+      : name_(l.conv ? "q8_conv_ref" : "q8_inner_product_ref"), in_(in), out_(out), l_(std::move(l)) {}
 
- protected:
-  Status compute(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
+  const char* name() const override { return name_.c_str(); }
+
+  // RefKernel's checks with the layer's tensor types (the int8 flow reads and writes bytes).
+  Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
+    if (in.size() != in_.size() || out.size() != out_.size() || in_.empty() || out_.empty())
+      return internalError(name_ + ": expected " + std::to_string(in_.size()) + " input(s) and " + std::to_string(out_.size()) +
+                           " output(s)");
+    if (!in[0] || in[0]->empty() || in[0]->dtype() != inputDType(l_) || in[0]->numel() != ref::product(in_[0]))
+      return internalError(name_ + ": input is not " + toString(in_[0]) + " " + toString(inputDType(l_)));
+    if (!out[0] || out[0]->empty() || out[0]->dtype() != outputDType(l_) || out[0]->numel() != ref::product(out_[0]))
+      return internalError(name_ + ": output is not " + toString(out_[0]) + " " + toString(outputDType(l_)));
+    try {
+      return compute(in, out, ctx);
+    } catch (const std::bad_alloc&) {
+      return internalError(name_ + ": out of memory for the quantized input");
+    }
+  }
+
+ private:
+  Status compute(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) {
     const int64_t n = ref::product(in_[0]);
     xq_.resize(static_cast<size_t>(n));
-    const float* x = in[0]->f32();
-    for (int64_t i = 0; i < n; ++i) xq_[static_cast<size_t>(i)] = quantize(x[i], l_.in_scale, l_.in_lo, l_.in_hi);
-    float* y = out[0]->f32();
+    if (!l_.in_q) {
+      const float* x = in[0]->f32();
+      for (int64_t i = 0; i < n; ++i) xq_[static_cast<size_t>(i)] = quantize(x[i], l_.in_scale, l_.in_lo, l_.in_hi);
+    } else if (l_.in_lo < 0.f) {
+      const int8_t* x = in[0]->data<int8_t>();
+      for (int64_t i = 0; i < n; ++i) xq_[static_cast<size_t>(i)] = x[i];
+    } else {
+      const uint8_t* x = in[0]->data<uint8_t>();
+      for (int64_t i = 0; i < n; ++i) xq_[static_cast<size_t>(i)] = x[i];
+    }
+    const int64_t plane = l_.conv ? l_.oh * l_.ow : 1;
     parallelFor(ctx.pool, l_.oc, 1, [&](int64_t b, int64_t e) {
+      std::vector<float> y(static_cast<size_t>(plane));
       for (int64_t o = b; o < e; ++o) {
-        if (l_.conv) convPlane(o, y + o * l_.oh * l_.ow);
-        else y[o] = dequantize(l_, o, dot(o));
+        if (l_.conv) convPlane(o, y.data());
+        else y[0] = dequantize(l_, o, dot(o));
+        if (!l_.out_q) {
+          std::copy(y.begin(), y.end(), out[0]->f32() + o * plane);
+          continue;
+        }
+        uint8_t* q = out[0]->data<uint8_t>() + o * plane;
+        for (int64_t i = 0; i < plane; ++i) q[i] = requantize(l_, y[static_cast<size_t>(i)]);
       }
     });
     return Status::ok();
   }
 
- private:
   int32_t dot(int64_t o) const {
     int32_t acc = 0;
     for (int64_t i = 0; i < l_.k; ++i) acc += static_cast<int32_t>(l_.wq[static_cast<size_t>(o * l_.k + i)]) * xq_[static_cast<size_t>(i)];
@@ -56,6 +92,8 @@ class Q8Ref final : public ref::RefKernel {
       }
   }
 
+  std::string name_;
+  const ref::Shapes in_, out_;
   Q8Layer l_;
   std::vector<int32_t> xq_;
 };

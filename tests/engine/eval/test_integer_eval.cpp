@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <tuple>
 
 #include "engine/eval/sample_spec.h"
 
@@ -86,6 +88,45 @@ TEST_F(IntegerSample, PredictionsEqualTheFakeQuantExecutors) {
       // sums, so a value on a rounding boundary of the next layer's grid can land one step away;
       // seen here: worst per-image output cosine 0.99995 (INT8) and 0.9998 (INT7, coarser grid).
       EXPECT_GT(a.worstCosine, p == Precision::Int8 ? 0.9999 : 0.999) << toString(p) << " " << l.name;
+    }
+  }
+}
+
+// The int8 flow (planInt8Flow) changes where values are converted, not a single bit: every test
+// image's output is byte-identical with the flow on and off, for INT8 and INT7, at every kernel
+// level this CPU runs and on the integer reference.
+TEST_F(IntegerSample, Int8FlowOutputsAreBitIdenticalToTheFloatRoundTrip) {
+  for (Precision p : {Precision::Int8, Precision::Int7}) {
+    std::string why;
+    const QuantSpec spec = test::maxSpec(s_, p, why);
+    ASSERT_TRUE(why.empty()) << why;
+    auto on = integerGraph(s_.graph, spec);
+    auto off = integerGraph(s_.graph, spec, IntegerGraphOptions{false});
+    ASSERT_TRUE(on.isOk() && off.isOk());
+    int integers = 0;
+    for (size_t v = 0; v < on->values.size(); ++v) integers += valueDType(*on, static_cast<int>(v)) != DType::F32;
+    EXPECT_GT(integers, 0) << "the sample has consecutive integer layers";
+    for (auto [isa, reference, images] : {std::tuple{Isa::Avx512Vnni, false, 500}, std::tuple{Isa::Avx2, false, 200},
+                                          std::tuple{Isa::Sse41, false, 100}, std::tuple{Isa::Scalar, true, 50}}) {
+      ExecutorOptions eo;
+      eo.isa = isa;
+      eo.reference = reference;
+      auto a = Executor::create(*on, eo);
+      auto b = Executor::create(*off, eo);
+      ASSERT_TRUE(a.isOk() && b.isOk());
+      int64_t seen = 0, differ = 0;
+      Diagnostics diags;
+      Status st = forEachSample(s_.test, s_.pre, [&](size_t, const Sample&, const Tensor& x) {
+        EXPECT_TRUE((*a)->run({x}).isOk());
+        EXPECT_TRUE((*b)->run({x}).isOk());
+        const Tensor& y = (*a)->output(0);
+        const Tensor& z = (*b)->output(0);
+        differ += y.numel() != z.numel() || std::memcmp(y.f32(), z.f32(), y.bytes()) != 0;
+        return ++seen < images;
+      }, diags);
+      EXPECT_TRUE(st.isOk() || st.code() == StatusCode::Cancelled) << st.toString();
+      EXPECT_EQ(differ, 0) << toString(p) << " " << toString(isa) << (reference ? " reference" : "") << ": " << differ << " of "
+                           << seen << " outputs differ";
     }
   }
 }

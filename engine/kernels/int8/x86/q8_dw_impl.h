@@ -73,7 +73,7 @@ struct DwBand {
     const I pad = V::set1(t.padQ);
     for (int64_t r = 0; r <= rows; ++r) {
       int32_t* row = q + (r & 1) * wp * L;
-      if (frame(row, r, pad)) quantizeRow(t.x + (rowTop + r) * t.w, row + t.padLeft * L);
+      if (frame(row, r, pad)) quantizeRow((rowTop + r) * t.w, row + t.padLeft * L);
       if (r > 0 && (r - 1) % pairStep == 0) pairRow(q + ((r - 1) & 1) * wp * L, row, pairs + (r - 1) * wp * L);
     }
   }
@@ -85,13 +85,13 @@ struct DwBand {
     for (int64_t r = 0; r <= rows; ++r) frame(q + r * wp * L, r, pad);
     const int64_t first = std::max<int64_t>(rowTop, 0), last = std::min<int64_t>(rowTop + rows, t.h);
     const int64_t n = std::max<int64_t>(0, last - first) * t.w, w = t.w, skip = (wp - w) * L;
-    const float* x = t.x + first * t.w;
+    const int64_t x = first * t.w;
     int32_t* dst = q + ((first - rowTop) * wp + t.padLeft) * L;
     int64_t ix = 0;
     for (int64_t p0 = 0; p0 < n; p0 += L) {
       const int cnt = static_cast<int>(std::min<int64_t>(L, n - p0));
       F v[L];
-      quantizeStep<false>(x + p0, cnt, v);
+      step<false>(x + p0, cnt, v);
       for (int j = 0; j < cnt; ++j) {
         V::store(dst, V::asI(v[j]));
         dst += L;
@@ -101,27 +101,44 @@ struct DwBand {
     for (int64_t r = 0; r < rows; r += pairStep) pairRow(q + r * wp * L, q + (r + 1) * wp * L, pairs + r * wp * L);
   }
 
-  // One image row of the block's channels, L pixels per step. Full steps of a full block (the
-  // common case) load without masks or per-channel tests.
-  void quantizeRow(const float* x, int32_t* dst) const {
+  // One image row of the block's channels (x: its offset in the planes), L pixels per step. Full
+  // steps of a full block (the common case) load without masks or per-channel tests.
+  void quantizeRow(int64_t x, int32_t* dst) const {
     const int64_t w = t.w;
     int64_t x0 = 0;
     F v[L];
     if (t.channels == L)
       for (; x0 + L <= w; x0 += L) {
-        quantizeStep<true>(x + x0, L, v);
+        step<true>(x + x0, L, v);
 #pragma GCC unroll 16
         for (int j = 0; j < L; ++j) V::store(dst + (x0 + j) * L, V::asI(v[j]));
       }
     for (; x0 < w; x0 += L) {
       const int cnt = static_cast<int>(std::min<int64_t>(L, w - x0));
-      quantizeStep<false>(x + x0, cnt, v);
+      step<false>(x + x0, cnt, v);
       for (int j = 0; j < cnt; ++j) V::store(dst + (x0 + j) * L, V::asI(v[j]));
     }
   }
 
-  // v[j] = the quantized channels of pixel j (cnt pixels from x, in each channel plane), as
-  // integers in float registers: the transpose moves bits, and one array avoids copies.
+  // v[j] = the quantized channels of pixel j (cnt pixels from offset x of each channel plane), as
+  // integers in float registers: quantized from the float input, or the int8 flow's bytes widened.
+  template <bool kFull>
+  [[gnu::always_inline]] void step(int64_t x, int cnt, F* v) const {
+    if (t.xq) loadStep<kFull>(t.xq + x, cnt, v);
+    else quantizeStep<kFull>(t.x + x, cnt, v);
+  }
+
+  template <bool kFull>
+  [[gnu::always_inline]] void loadStep(const uint8_t* x, int cnt, F* v) const {
+    const int64_t plane = t.h * t.w;
+    const int channels = kFull ? L : t.channels;
+    const bool sgn = t.xSigned;
+#pragma GCC unroll 16
+    for (int c = 0; c < L; ++c) v[c] = V::asF(c < channels ? V::loadBytes(x + c * plane, kFull ? L : cnt, sgn) : V::zero());
+    V::transposef(v);
+  }
+
+  // The same from the float input: the transpose moves bits, and one array avoids copies.
   template <bool kFull>
   [[gnu::always_inline]] void quantizeStep(const float* x, int cnt, F* v) const {
     const F scale = V::set1f(t.scale), lo = V::set1f(t.lo), hi = V::set1f(t.hi);
@@ -144,9 +161,11 @@ struct DwBand {
     for (int i = 0; i < kPairs * K; ++i) wv[i] = V::load(t.w2 + i * L);
     const F deq = V::loadf(t.deq, L), bias = V::loadf(t.bias, L);
     const F a = V::set1f(t.a), b = V::set1f(t.b);
+    const F oscale = V::set1f(t.outScale), olo = V::set1f(t.outLo), ohi = V::set1f(t.outHi);
+    uint8_t* yq = t.yq ? t.yq + t.oy0 * t.ow : nullptr;
     const int64_t npix = (t.oy1 - t.oy0) * t.ow, plane = t.oh * t.ow, ow = t.ow;
     const int channels = t.channels, act = t.act;
-    float* y = t.y + t.oy0 * t.ow;
+    float* y = t.y ? t.y + t.oy0 * t.ow : nullptr;
     int64_t oy = 0, ox = 0;  // of the chunk's first pixel, oy relative to the band
     for (int64_t p0 = 0; p0 < npix; p0 += L) {
       const int cnt = static_cast<int>(std::min<int64_t>(L, npix - p0));
@@ -172,7 +191,10 @@ struct DwBand {
         for (int i = 0; i < G; ++i) f[g + i] = V::dequant(s[i], deq, bias, act, a, b);
       }
       V::transposef(f);
-      for (int c = 0; c < channels; ++c) V::storef(y + c * plane + p0, f[c], cnt);
+      if (yq)  // the int8 flow: the consumers' quantize, stored as bytes
+        for (int c = 0; c < channels; ++c) V::storeBytes(yq + c * plane + p0, V::quantize(f[c], oscale, olo, ohi), cnt);
+      else
+        for (int c = 0; c < channels; ++c) V::storef(y + c * plane + p0, f[c], cnt);
     }
   }
 };

@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <cstring>
 
 namespace eqw::kernels::q8 {
 namespace {
@@ -32,6 +33,30 @@ struct DwYmm {
   static void storef(float* p, F v, int n) {
     if (n >= 8) _mm256_storeu_ps(p, v);
     else _mm256_maskstore_ps(p, mask(n), v);
+  }
+  // n bytes (int8 when sgn, else uint8) widened to int32 lanes; the others 0.
+  static I loadBytes(const uint8_t* p, int n, bool sgn) {
+    __m128i b;
+    if (n >= 8) {
+      b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    } else {
+      alignas(16) uint8_t tmp[16] = {};
+      std::memcpy(tmp, p, static_cast<size_t>(n));
+      b = _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
+    }
+    return sgn ? _mm256_cvtepi8_epi32(b) : _mm256_cvtepu8_epi32(b);
+  }
+  // The low byte of the first n lanes (integers on an 8-bit grid, within int16: the pack is exact).
+  static void storeBytes(uint8_t* p, I v, int n) {
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    const __m128i b = _mm_shuffle_epi8(w, _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1));
+    if (n >= 8) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(p), b);
+      return;
+    }
+    alignas(16) uint8_t tmp[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(tmp), b);
+    std::memcpy(p, tmp, static_cast<size_t>(n));
   }
   static I dot(I acc, I x, I w) { return Dot::add(acc, x, w); }
   static I pair(I a, I b) { return _mm256_blend_epi16(a, _mm256_slli_epi32(b, 16), 0xAA); }

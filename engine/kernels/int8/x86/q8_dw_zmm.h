@@ -31,6 +31,13 @@ struct DwZmm {
     if (n >= 16) _mm512_storeu_ps(p, v);
     else _mm512_mask_storeu_ps(p, mask(n), v);
   }
+  // n bytes (int8 when sgn, else uint8) widened to int32 lanes; the others 0.
+  static I loadBytes(const uint8_t* p, int n, bool sgn) {
+    const __m128i b = n >= 16 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)) : _mm_maskz_loadu_epi8(mask(n), p);
+    return sgn ? _mm512_cvtepi8_epi32(b) : _mm512_cvtepu8_epi32(b);
+  }
+  // The low byte of the first n lanes (integers on an 8-bit grid: int8 or uint8 bits).
+  static void storeBytes(uint8_t* p, I v, int n) { _mm512_mask_cvtepi32_storeu_epi8(p, mask(n), v); }
   static I dot(I acc, I x, I w) { return Dot::add(acc, x, w); }
   // Low int16 of each lane of a, then the low int16 of b's.
   static I pair(I a, I b) { return _mm512_mask_blend_epi16(0xAAAAAAAAu, a, _mm512_slli_epi32(b, 16)); }
