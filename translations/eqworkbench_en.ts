@@ -27,6 +27,18 @@
 <context>
     <name>eqw::gui::Document</name>
     <message>
+        <source>Use calibration images %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use evaluation images %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a job is running: wait for it or cancel it first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no evaluation or calibration images: choose a folder first</source>
         <translation type="unfinished"></translation>
     </message>
@@ -309,6 +321,10 @@
     </message>
     <message>
         <source>no calibration set, or a job is running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set preprocessing to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -727,13 +743,6 @@
     </message>
     <message>
         <source>SQNR (dB)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::SetPreprocessCommand</name>
-    <message>
-        <source>Set preprocessing to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

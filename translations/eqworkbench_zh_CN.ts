@@ -27,6 +27,18 @@
 <context>
     <name>eqw::gui::Document</name>
     <message>
+        <source>Use calibration images %1</source>
+        <translation>使用校准图像 %1</translation>
+    </message>
+    <message>
+        <source>Use evaluation images %1</source>
+        <translation>使用评估图像 %1</translation>
+    </message>
+    <message>
+        <source>a job is running: wait for it or cancel it first</source>
+        <translation>有任务正在运行：请等待其完成或先取消</translation>
+    </message>
+    <message>
         <source>no evaluation or calibration images: choose a folder first</source>
         <translation>没有评估或校准图像：请先选择文件夹</translation>
     </message>
@@ -312,6 +324,10 @@
         <translation>没有校准集，或有任务正在运行</translation>
     </message>
     <message>
+        <source>Set preprocessing to %1</source>
+        <translation>将预处理设为 %1</translation>
+    </message>
+    <message>
         <source>EasyQuant has not run yet: calibrate, then run EasyQuant</source>
         <translation>尚未运行 EasyQuant：请先校准，再运行 EasyQuant</translation>
     </message>
@@ -412,10 +428,6 @@
     <message>
         <source>—</source>
         <translation>—</translation>
-    </message>
-    <message>
-        <source>Not measured: the workbench has no latency benchmark yet</source>
-        <translation type="vanished">未测量：工作台尚无延迟基准测试</translation>
     </message>
     <message>
         <source>The evaluation images have no labels</source>
@@ -728,13 +740,6 @@
     <message>
         <source>SQNR (dB)</source>
         <translation>SQNR (dB)</translation>
-    </message>
-</context>
-<context>
-    <name>eqw::widgets::SetPreprocessCommand</name>
-    <message>
-        <source>Set preprocessing to %1</source>
-        <translation>将预处理设为 %1</translation>
     </message>
 </context>
 <context>

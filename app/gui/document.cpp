@@ -1,5 +1,6 @@
 #include "document.h"
 
+#include "set_datasets_command.h"
 #include "set_override_command.h"
 
 #include <QDateTime>
@@ -134,29 +135,74 @@ Status Document::saveProject(const QString& path) {
   return Status::ok();
 }
 
-Status Document::setCalibrationFolder(const QString& source, const Preprocess& preprocess) {
+Status Document::setCalibrationFolder(const QString& source, const Preprocess& preprocess, const QString& text) {
   EQW_RETURN_IF_ERROR(needPath(source, "image folder"));
-  Diagnostics diags;
-  const std::string path = QFileInfo(source).absoluteFilePath().toStdString();
-  const DatasetSource* calib = session_.dataset(DatasetRole::Calibration);
-  const DatasetSource* eval = session_.dataset(DatasetRole::Evaluation);
-  const bool evalFollows = !eval || (calib && eval->source == calib->source);
-  EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Calibration, path, preprocess, DatasetLayout::Auto, &diags));
-  if (evalFollows) EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Evaluation, path, preprocess, DatasetLayout::Auto));
-  addDiagnostics(diags);
-  sessionChanged();
-  return Status::ok();
+  const QString path = QFileInfo(source).absoluteFilePath();
+  return changeDatasets(text.isEmpty() ? tr("Use calibration images %1").arg(QDir::toNativeSeparators(path)) : text,
+                        [&]() -> Status {
+                          Diagnostics diags;
+                          const DatasetSource* calib = session_.dataset(DatasetRole::Calibration);
+                          const DatasetSource* eval = session_.dataset(DatasetRole::Evaluation);
+                          const bool evalFollows = !eval || (calib && eval->source == calib->source);
+                          const std::string p = path.toStdString();
+                          EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Calibration, p, preprocess,
+                                                                  DatasetLayout::Auto, &diags));
+                          if (evalFollows)
+                            EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Evaluation, p, preprocess, DatasetLayout::Auto));
+                          addDiagnostics(diags);
+                          return Status::ok();
+                        });
 }
 
 Status Document::setEvaluationSource(const QString& source) {
   EQW_RETURN_IF_ERROR(needPath(source, "evaluation images"));
-  Diagnostics diags;
-  EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Evaluation, QFileInfo(source).absoluteFilePath().toStdString(),
-                                          defaultPreprocess(), DatasetLayout::Auto, &diags));
-  addDiagnostics(diags);
-  report_.reset();
-  sessionChanged();
+  const QString path = QFileInfo(source).absoluteFilePath();
+  return changeDatasets(tr("Use evaluation images %1").arg(QDir::toNativeSeparators(path)), [&]() -> Status {
+    Diagnostics diags;
+    EQW_RETURN_IF_ERROR(session_.setDataset(DatasetRole::Evaluation, path.toStdString(), defaultPreprocess(),
+                                            DatasetLayout::Auto, &diags));
+    addDiagnostics(diags);
+    return Status::ok();
+  });
+}
+
+namespace {
+
+bool sameDataset(const DatasetSource* a, const DatasetSource* b) {
+  if (!a || !b) return a == b;
+  return a->source == b->source && a->layout == b->layout && toString(a->preprocess) == toString(b->preprocess);
+}
+
+bool sameDatasets(const Session::DatasetsSnapshot& a, const Session::DatasetsSnapshot& b) {
+  return sameDataset(a.dataset(DatasetRole::Calibration), b.dataset(DatasetRole::Calibration)) &&
+         sameDataset(a.dataset(DatasetRole::Evaluation), b.dataset(DatasetRole::Evaluation));
+}
+
+}  // namespace
+
+Status Document::changeDatasets(const QString& text, const std::function<Status()>& change) {
+  if (busy_) return invalidArgument(tr("a job is running: wait for it or cancel it first").toStdString());
+  Session::DatasetsSnapshot before = session_.datasetsSnapshot();
+  if (Status s = change(); !s.isOk()) {
+    (void)session_.restoreDatasets(before);  // the calibration set may have changed before the evaluation failed
+    return s;
+  }
+  Session::DatasetsSnapshot after = session_.datasetsSnapshot();
+  if (sameDatasets(before, after)) return Status::ok();
+  if (!sameDataset(before.dataset(DatasetRole::Evaluation), after.dataset(DatasetRole::Evaluation))) report_.reset();
+  auto restore = [this](const Session::DatasetsSnapshot& snapshot) { return restoreDatasets(snapshot); };
+  auto capture = [this] { return session_.datasetsSnapshot(); };
+  undo_.push(new SetDatasetsCommand(std::move(before), std::move(after), restore, capture, text));
+  Q_EMIT changed();
   return Status::ok();
+}
+
+Status Document::restoreDatasets(const Session::DatasetsSnapshot& snapshot) {
+  const bool evalChanges = !sameDataset(session_.dataset(DatasetRole::Evaluation), snapshot.dataset(DatasetRole::Evaluation));
+  Status s = session_.restoreDatasets(snapshot);
+  if (s.isOk() && evalChanges) report_.reset();
+  Q_EMIT changed();
+  return s;
 }
 
 Status Document::ensureEvaluationSet() {

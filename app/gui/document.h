@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <functional>
 #include <optional>
 
 namespace eqw::gui {
@@ -55,10 +56,13 @@ class Document : public QObject {
   Status openProject(const QString& path);
   // Saves the project (atomically, by the engine) and remembers the path; marks the undo stack clean.
   Status saveProject(const QString& path);
-  // Sets the calibration images; the evaluation images follow them until set apart.
-  Status setCalibrationFolder(const QString& source, const Preprocess& preprocess);
+  // Sets the calibration images (a folder or a list) and their preprocessing; the evaluation
+  // images follow them until set apart. Undoable (`text` names the step; empty: "Use calibration
+  // images ..."): undo gives back the previous images with their cached statistics. Checked by
+  // the Session first: on error nothing changes and nothing is pushed.
+  Status setCalibrationFolder(const QString& source, const Preprocess& preprocess, const QString& text = {});
   // Sets the evaluation images (a folder, or a list with labels for top-1) with the calibration
-  // set's preprocessing; the last evaluation report, made on other images, is dropped.
+  // set's preprocessing, undoably; the last evaluation report, made on other images, is dropped.
   Status setEvaluationSource(const QString& source);
   // Uses the calibration images for evaluation when no evaluation set was given; InvalidArgument
   // when there is neither.
@@ -94,6 +98,10 @@ class Document : public QObject {
 
  private:
   Status applyOverride(const std::string& layer, const LayerOverride& override);
+  // Runs `change` (Session::setDataset calls) and pushes it as one undoable step when the
+  // datasets differ afterwards; a failed change is rolled back.
+  Status changeDatasets(const QString& text, const std::function<Status()>& change);
+  Status restoreDatasets(const Session::DatasetsSnapshot& snapshot);
   void setModified(bool modified);
   void replaceSession(Session session, const QString& projectPath, Diagnostics diags);
 

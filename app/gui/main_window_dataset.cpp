@@ -4,7 +4,6 @@
 #include "main_window.h"
 
 #include "dataset/dataset_panel.h"
-#include "dataset/set_preprocess_command.h"
 #include "histogram/easyquant_curve_data.h"
 #include "histogram/easyquant_curve_view.h"
 #include "histogram/weight_range_data.h"
@@ -65,14 +64,9 @@ void MainWindow::refreshDatasetPanel() {
 Status MainWindow::applyPreprocess(const Preprocess& preprocess) {
   const DatasetSource* d = doc_.session().dataset(DatasetRole::Calibration);
   if (doc_.busy() || !d) return invalidArgument(tr("no calibration set, or a job is running").toStdString());
-  // Undo and redo set the settings on whatever folder is the calibration set then.
-  auto apply = [this](const Preprocess& p) -> Status {
-    const DatasetSource* now = doc_.session().dataset(DatasetRole::Calibration);
-    if (doc_.busy() || !now) return invalidArgument(tr("no calibration set, or a job is running").toStdString());
-    const QString source = QString::fromStdString(now->source);
-    return doc_.setCalibrationFolder(source, p);
-  };
-  return widgets::SetPreprocessCommand::applyAndPush(doc_.undoStack(), d->preprocess, preprocess, apply);
+  // The same images with new settings: one undoable step that keeps the old statistics for undo.
+  return doc_.setCalibrationFolder(QString::fromStdString(d->source), preprocess,
+                                   tr("Set preprocessing to %1").arg(QString::fromStdString(toString(preprocess))));
 }
 
 void MainWindow::showLayerPlots(const QString& layer) {

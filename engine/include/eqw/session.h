@@ -100,6 +100,26 @@ class Session {
   // The role's dataset, or nullptr when none was set.
   const DatasetSource* dataset(DatasetRole role) const;
 
+  // The datasets with the statistics cached for them, as they are now: what setDataset replaces or
+  // drops. The GUI's undo of a dataset change keeps one on each side, so that going back to a
+  // folder or a preprocessing restores its statistics instead of running the model again.
+  // Cheap to copy (shared, immutable).
+  class DatasetsSnapshot {
+   public:
+    const DatasetSource* dataset(DatasetRole role) const;
+    bool hasStatistics() const;
+
+   private:
+    friend class Session;
+    struct Data;
+    std::shared_ptr<const Data> d_;
+  };
+  DatasetsSnapshot datasetsSnapshot() const;
+  // Puts the snapshot's datasets and statistics back (the spec, EasyQuant and overrides are not
+  // touched: setDataset never changes them either). InvalidArgument, and nothing changes, for a
+  // snapshot taken with another model (file or options) open, or an empty snapshot.
+  Status restoreDatasets(const DatasetsSnapshot& snapshot);
+
   // ------------------------------------------------------------------ statistics
 
   // Collects statistics of the canonical graph over the calibration dataset (eqw/calib.h), or

@@ -8,6 +8,7 @@
 #include "layers/layer_table_model.h"
 #include "widgets/sample_session.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -43,6 +44,8 @@ class DocumentTest : public QObject {
     s = doc_.setCalibrationFolder(q(testing::sampleCalib()), testing::samplePreprocess());
     QVERIFY2(s.isOk(), s.message().c_str());
     QVERIFY(doc_.session().dataset(DatasetRole::Evaluation));  // follows the calibration set
+    QCOMPARE(doc_.undoStack()->count(), 1);  // choosing the images is an edit
+    doc_.undoStack()->clear();               // the tests below count their own steps
   }
 
   void calibrationRunsOnAWorker() {
@@ -135,6 +138,80 @@ class DocumentTest : public QObject {
     QVERIFY(!doc_.setLayerInputThreshold(q(layer), -1.f).isOk());
     QVERIFY(!doc_.setLayerInputThreshold(QStringLiteral("no-such-layer"), 1.f).isOk());
     QCOMPARE(doc_.undoStack()->count(), count);
+  }
+
+  // Changing the calibration images or their preprocessing is one undoable step; undo gives back
+  // the previous images with their statistics (no model run), redo the new ones; statistics
+  // collected after the change survive an undo / redo round trip.
+  void datasetChangesAreUndoable() {
+    Document doc;
+    doc.setAutosaveInterval(0);
+    QVERIFY(doc.openModel(q(testing::sampleModel())).isOk());
+    const QString calib = QFileInfo(q(testing::sampleCalib())).absoluteFilePath();
+    QVERIFY(doc.setCalibrationFolder(calib, testing::samplePreprocess()).isOk());
+    JobRunner jobs;
+    QSignalSpy finished(&jobs, &JobRunner::finished);
+    QVERIFY(jobs.startCalibration(&doc, CollectOptions{}, CalibrateOptions{}));
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+    QVERIFY(doc.session().statistics());
+    const int64_t runs = doc.session().statisticsRuns();
+    const int steps = doc.undoStack()->count();
+
+    // Other images: a folder holding a copy of a few calibration images.
+    QTemporaryDir other;
+    const QStringList images = QDir(calib).entryList(QDir::Files, QDir::Name).mid(0, 5);
+    for (const QString& f : images) QVERIFY(QFile::copy(QDir(calib).filePath(f), QDir(other.path()).filePath(f)));
+    QSignalSpy changed(&doc, &Document::changed);
+    QVERIFY(doc.setCalibrationFolder(other.path(), testing::samplePreprocess()).isOk());
+    QCOMPARE(doc.undoStack()->count(), steps + 1);
+    QVERIFY(changed.count() >= 1);
+    QVERIFY(!doc.session().statistics());
+    QCOMPARE(q(doc.session().dataset(DatasetRole::Evaluation)->source), QFileInfo(other.path()).absoluteFilePath());
+    // The same folder again is no step.
+    QVERIFY(doc.setCalibrationFolder(other.path(), testing::samplePreprocess()).isOk());
+    QCOMPARE(doc.undoStack()->count(), steps + 1);
+
+    doc.undoStack()->undo();
+    QCOMPARE(q(doc.session().dataset(DatasetRole::Calibration)->source), calib);
+    QCOMPARE(q(doc.session().dataset(DatasetRole::Evaluation)->source), calib);
+    QVERIFY(doc.session().statistics());
+    QVERIFY(doc.session().statistics()->images > int64_t(images.size()));
+    QVERIFY(doc.calibrate(CalibrateOptions{}).isOk());
+    QCOMPARE(doc.session().statisticsRuns(), runs);  // the restored statistics served
+
+    doc.undoStack()->redo();
+    QCOMPARE(q(doc.session().dataset(DatasetRole::Calibration)->source), QFileInfo(other.path()).absoluteFilePath());
+    QVERIFY(!doc.session().statistics());
+    QVERIFY(jobs.startCalibration(&doc, CollectOptions{}, CalibrateOptions{}));
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(doc.session().statisticsRuns(), runs + 1);
+    QCOMPARE(doc.session().statistics()->images, int64_t(images.size()));
+    doc.undoStack()->undo();  // back to the sample's images and statistics ...
+    QVERIFY(doc.session().statistics()->images > int64_t(images.size()));
+    doc.undoStack()->redo();  // ... and forward to the five images' statistics, kept by the undo
+    QVERIFY(doc.session().statistics());
+    QCOMPARE(doc.session().statistics()->images, int64_t(images.size()));
+    QCOMPARE(doc.session().statisticsRuns(), runs + 1);
+
+    // Preprocessing is a step of its own, with its own text.
+    Preprocess scaled = testing::samplePreprocess();
+    scaled.norm[0] = 0.5f / 255.f;
+    QVERIFY(doc.setCalibrationFolder(other.path(), scaled, QStringLiteral("Set preprocessing")).isOk());
+    QCOMPARE(doc.undoStack()->undoText(), QStringLiteral("Set preprocessing"));
+    doc.undoStack()->undo();
+    QCOMPARE(toString(doc.session().dataset(DatasetRole::Calibration)->preprocess), toString(testing::samplePreprocess()));
+    QVERIFY(doc.session().statistics());
+
+    // Evaluation images apart: undoable too; failures push nothing.
+    const int before = doc.undoStack()->index();
+    QVERIFY(doc.setEvaluationSource(calib).isOk());
+    QCOMPARE(doc.undoStack()->index(), before + 1);
+    QVERIFY(!doc.setEvaluationSource(dir_.filePath(QStringLiteral("nowhere"))).isOk());
+    QCOMPARE(doc.undoStack()->index(), before + 1);
+    QCOMPARE(doc.undoStack()->count(), before + 1);
+    doc.undoStack()->undo();
+    QCOMPARE(q(doc.session().dataset(DatasetRole::Evaluation)->source), QFileInfo(other.path()).absoluteFilePath());
   }
 
   void projectRoundTripKeepsOverrides() {

@@ -205,5 +205,59 @@ TEST(SessionStatistics, MovedFromSessionIsEmpty) {
   EXPECT_EQ(s.spec(), nullptr);
 }
 
+// The undo of a dataset change: going back restores the old images with their statistics, so
+// calibrating afterwards does not run the model again; the statistics match the originals.
+TEST(SessionStatistics, DatasetsSnapshotRestoresTheStatistics) {
+  Session s;
+  EQW_OPEN_SAMPLE_OR_SKIP(s);
+  ASSERT_TRUE(collect(s).isOk());
+  const int64_t runs = s.statisticsRuns();
+  const StatsSet original = *s.statistics();
+  const Session::DatasetsSnapshot before = s.datasetsSnapshot();
+  EXPECT_TRUE(before.hasStatistics());
+  ASSERT_NE(before.dataset(DatasetRole::Calibration), nullptr);
+
+  // Another image list drops the statistics.
+  ASSERT_TRUE(s.setDataset(DatasetRole::Calibration, test::kEvalList, s.dataset(DatasetRole::Calibration)->preprocess).isOk());
+  EXPECT_EQ(s.statistics(), nullptr);
+  const Session::DatasetsSnapshot after = s.datasetsSnapshot();
+  EXPECT_FALSE(after.hasStatistics());
+
+  ASSERT_TRUE(s.restoreDatasets(before).isOk());
+  EXPECT_EQ(s.dataset(DatasetRole::Calibration)->source, before.dataset(DatasetRole::Calibration)->source);
+  ASSERT_NE(s.statistics(), nullptr);
+  EXPECT_EQ(s.statistics()->images, original.images);
+  ASSERT_EQ(s.statistics()->values.size(), original.values.size());
+  for (const auto& [id, stats] : original.values) {
+    const TensorStats* restored = s.statistics()->find(id);
+    ASSERT_NE(restored, nullptr) << stats.name;
+    EXPECT_EQ(restored->histogram, stats.histogram) << stats.name;
+    EXPECT_EQ(restored->absmax, stats.absmax) << stats.name;
+  }
+  // The restored cache is recognised as the cache of these images: no model run.
+  ASSERT_TRUE(collect(s).isOk());
+  EXPECT_EQ(s.statisticsRuns(), runs);
+  ASSERT_TRUE(s.calibrate(options("kl", Precision::Int8)).isOk());
+
+  // Redo: the other list again, without statistics; collecting runs the model.
+  ASSERT_TRUE(s.restoreDatasets(after).isOk());
+  EXPECT_EQ(s.dataset(DatasetRole::Calibration)->source, test::kEvalList);
+  EXPECT_EQ(s.statistics(), nullptr);
+  ASSERT_TRUE(collect(s).isOk());
+  EXPECT_EQ(s.statisticsRuns(), runs + 1);
+  EXPECT_NE(s.spec(), nullptr);  // the spec is not the datasets' business
+}
+
+TEST(SessionStatistics, DatasetsSnapshotOfAnotherModelIsRefused) {
+  Session s;
+  EQW_OPEN_SAMPLE_OR_SKIP(s);
+  Session other;  // no model open
+  Status st = other.restoreDatasets(s.datasetsSnapshot());
+  EXPECT_EQ(st.code(), StatusCode::InvalidArgument);
+  EXPECT_NE(st.message().find("another model"), std::string::npos) << st.message();
+  EXPECT_EQ(other.dataset(DatasetRole::Calibration), nullptr);
+  EXPECT_EQ(s.restoreDatasets(Session::DatasetsSnapshot{}).code(), StatusCode::InvalidArgument);
+}
+
 }  // namespace
 }  // namespace eqw

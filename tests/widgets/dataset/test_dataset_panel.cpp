@@ -3,7 +3,6 @@
 // folder says why; the preview's ranges are loadImageTensor's own min / max; a bad preprocessing
 // shows the engine's message, marks the field and applies nothing; undo restores the settings.
 #include "dataset/dataset_panel.h"
-#include "dataset/set_preprocess_command.h"
 #include "widgets/sample_session.h"
 
 #include <QDir>
@@ -17,14 +16,12 @@
 #include <QLineEdit>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QUndoStack>
 
 #include <algorithm>
 
 using namespace eqw;
 using eqw::widgets::ChannelPreview;
 using eqw::widgets::DatasetPanel;
-using eqw::widgets::SetPreprocessCommand;
 using eqw::widgets::ThumbnailModel;
 
 namespace {
@@ -213,7 +210,6 @@ class DatasetPanelTest : public QObject {
     Status s = testing::prepareSample(session, /*calibrate=*/false);
     QVERIFY2(s.isOk(), s.message().c_str());
     const std::string before = toString(session.dataset(DatasetRole::Calibration)->preprocess);
-    QUndoStack stack;
     int applied = 0;
     DatasetPanel panel;
     panel.setApplyFunction([&](const Preprocess& p) {
@@ -244,7 +240,6 @@ class DatasetPanelTest : public QObject {
 
     QCOMPARE(applied, 0);
     QCOMPARE(toString(session.dataset(DatasetRole::Calibration)->preprocess), before);
-    QCOMPARE(stack.count(), 0);
 
     // Valid for the form but not for the model (its input is 28 x 28): the Session's message.
     form->widthBox()->setValue(32);
@@ -253,38 +248,6 @@ class DatasetPanelTest : public QObject {
     QCOMPARE(applied, 1);
     QVERIFY(!form->errorText().isEmpty());
     QCOMPARE(toString(session.dataset(DatasetRole::Calibration)->preprocess), before);
-  }
-
-  void undoRestoresThePreviousPreprocessing() {
-    Session session;
-    Status s = testing::prepareSample(session, /*calibrate=*/true);
-    QVERIFY2(s.isOk(), s.message().c_str());
-    QVERIFY(session.statistics());
-    const Preprocess original = session.dataset(DatasetRole::Calibration)->preprocess;
-    QUndoStack stack;
-    const auto set = [&](const Preprocess& p) { return session.setDataset(DatasetRole::Calibration, testing::sampleCalib(), p); };
-    DatasetPanel panel;
-    panel.setApplyFunction([&](const Preprocess& p) {
-      return SetPreprocessCommand::applyAndPush(&stack, session.dataset(DatasetRole::Calibration)->preprocess, p, set);
-    });
-    panel.setDataset(QString::fromStdString(testing::sampleCalib()), original);
-    panel.form()->meanEdit()->setText(QStringLiteral("127.5"));
-    panel.form()->normEdit()->setText(QStringLiteral("0.0078125"));
-    const Status applied = panel.apply();
-    QVERIFY2(applied.isOk(), applied.message().c_str());
-    QCOMPARE(stack.count(), 1);
-    const Preprocess& now = session.dataset(DatasetRole::Calibration)->preprocess;
-    QCOMPARE(now.mean[0], 127.5f);
-    QCOMPARE(now.norm[0], 0.0078125f);
-    QVERIFY(!session.statistics());  // the Session dropped the statistics of the old preprocessing
-
-    stack.undo();
-    QCOMPARE(toString(session.dataset(DatasetRole::Calibration)->preprocess), toString(original));
-    stack.redo();
-    QCOMPARE(session.dataset(DatasetRole::Calibration)->preprocess.mean[0], 127.5f);
-    // Applying the same settings again pushes nothing.
-    QVERIFY(panel.apply().isOk());
-    QCOMPARE(stack.count(), 1);
   }
 };
 
