@@ -1,9 +1,11 @@
 // Integer convolution as a packed GEMM: weights packed once into kTileRows-channel panels of
-// 4-deep k groups; per run the input is quantized (+128 when signed) and unrolled (im2col) into
-// kTilePixels-pixel panels of the same k groups; each (channel tile, pixel tile) pair is one task
-// for the ISA's tile, followed by the shared dequantization. Grouped convolutions are not covered
-// (the reference runs them).
+// 4-deep k groups; per run the input is quantized (+128 when signed) and, where it has pads,
+// framed by the pad value; each task unrolls (im2col) a block of kTilePixels-pixel panels of the
+// same k groups straight from those planes and runs the ISA's tile for its channel tiles over
+// them, each tile followed by its dequantization (and requantization on the int8 flow). Grouped
+// convolutions are not covered (the reference runs them).
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <new>
 #if defined(__SSE2__)
@@ -28,29 +30,61 @@ class Q8ConvGemm final : public OpKernel {
     pixelTiles_ = (pixels_ + kTilePixels - 1) / kTilePixels;
     shift_ = l_.in_lo < 0.f ? 128 : 0;
     wpack_ = packWeightPanels(l_, kTileRows);
+    corr_.resize(static_cast<size_t>(l_.oc));
+    for (int64_t o = 0; o < l_.oc; ++o) corr_[static_cast<size_t>(o)] = shift_ * l_.wsum[static_cast<size_t>(o)];
+    planFrame();
   }
 
   const char* name() const override { return name_.c_str(); }
 
+  // Each task packs a block of pixel tiles' input panels (im2col and interleave in one step, into
+  // a thread's L2-sized buffer) and runs a run of channel tiles over them while they are hot: no
+  // unrolled matrix of K x pixels goes through memory. With several threads and few pixel tiles
+  // (7x7 planes) the channel tiles are split into chunks, each packing the panels again.
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
     if (in.empty() || out.empty() || in[0]->numel() != l_.c * l_.h * l_.w || out[0]->numel() != l_.oc * pixels_ ||
         in[0]->dtype() != inputDType(l_) || out[0]->dtype() != outputDType(l_))
       return internalError(name_ + ": tensors do not match the shapes the kernel was built for");
     try {
       quantizeInput(*in[0], ctx);
-      packInput(ctx);
+      if (!pointwise_ && !direct_) frame(ctx);
     } catch (const std::bad_alloc&) {
       return internalError(name_ + ": out of memory for the packed input");
     }
+    // Tasks are blocks of pixel tiles whose panels fit a share of L2 (kBlockBytes), channel tiles
+    // outer within a block: each output row gets a run of block * kTilePixels values at a time
+    // (few write streams), and the weights are read once per block.
+    constexpr int64_t kBlockBytes = 128 * 1024;
+    const int threads = ctx.pool ? ctx.pool->threads() : 1;
+    const int64_t panelBytes = kGroups_ * kTilePixels * 4;
+    int64_t block = std::clamp<int64_t>(kBlockBytes / panelBytes, 1, pixelTiles_);
+    if (threads > 1) block = std::min<int64_t>(block, std::max<int64_t>(1, pixelTiles_ / (4 * threads)));
+    const int64_t blocks = (pixelTiles_ + block - 1) / block;
+    const int64_t chunks = threads <= 1 ? 1 : std::clamp<int64_t>((4 * threads + blocks - 1) / blocks, 1, rowTiles_);
     void* y = out[0]->data<void>();
-    parallelFor(ctx.pool, rowTiles_ * pixelTiles_, 1, [&](int64_t b, int64_t e) {
+    std::atomic<bool> oom{false};
+    parallelFor(ctx.pool, blocks * chunks, 1, [&](int64_t b, int64_t e) {
+      thread_local std::vector<uint8_t> panels;
+      try {
+        panels.resize(static_cast<size_t>(block * panelBytes));
+      } catch (const std::bad_alloc&) {
+        oom = true;
+        return;
+      }
       alignas(64) int32_t c[kTileRows * kTilePixels];
       for (int64_t t = b; t < e; ++t) {
-        const int64_t rt = t / pixelTiles_, pt = t % pixelTiles_;
-        tile_.fn(kGroups_, wpack_.data() + rt * kGroups_ * kTileRows * 4, xpack_.data() + pt * kGroups_ * kTilePixels * 4, c);
-        store(c, rt, pt, y);
+        const int64_t pb = t / chunks, chunk = t % chunks;
+        const int64_t p0 = pb * block, p1 = std::min(pixelTiles_, p0 + block);
+        for (int64_t pt = p0; pt < p1; ++pt) packPanel(pt, panels.data() + (pt - p0) * panelBytes);
+        for (int64_t rt = chunk * rowTiles_ / chunks, re = (chunk + 1) * rowTiles_ / chunks; rt < re; ++rt)
+          for (int64_t pt = p0; pt < p1; ++pt) {
+            const Q8GemmTileFn fn = tile_.fn16 && pixels_ - pt * kTilePixels <= 16 ? tile_.fn16 : tile_.fn;
+            fn(kGroups_, wpack_.data() + rt * kGroups_ * kTileRows * 4, panels.data() + (pt - p0) * panelBytes, c);
+            store(c, rt, pt, y);
+          }
       }
     });
+    if (oom) return internalError(name_ + ": out of memory for the packed input");
     return Status::ok();
   }
 
@@ -74,91 +108,160 @@ class Q8ConvGemm final : public OpKernel {
     });
   }
 
-  // The unrolled input [K][pixelTiles * kTilePixels] (im2col; pixels past the end hold the shifted
-  // zero). A pointwise convolution's quantized input already is that matrix. The input is framed by
-  // the pad value once, so every tap's output row is a plain (strided) copy: no bounds per row, and
-  // 16-byte chunks instead of memcpy calls, which matter on 7x7 and 14x14 planes.
-  const uint8_t* unroll(const ExecContext& ctx) {
+  // The framed planes' geometry and every k's offset into them (channel, tap row, tap column), so
+  // that input row k of output pixel (oy, ox) is framed_[koff_[k] + oy * sh * wp + ox * sw]. A
+  // pointwise convolution's input already is the unrolled matrix (koff_[k] = k * pixels) and
+  // needs no frame.
+  void planFrame() {
     const ConvParams& p = l_.p;
-    const int64_t stride = pixelTiles_ * kTilePixels;
-    const bool pointwise = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pads == Pads2d{};
-    if (pointwise && stride == pixels_) return src_;
-    const uint8_t pad = static_cast<uint8_t>(l_.pad_q + shift_), zero = static_cast<uint8_t>(shift_);
-    // Framed planes, wide and tall enough for every tap of every output (and 16 bytes of slack).
-    const int64_t hp = std::max(l_.h + p.pads.top + p.pads.bottom, (l_.oh - 1) * p.stride_h + (p.kernel_h - 1) * p.dilation_h + 1);
-    const int64_t wp = std::max(l_.w + p.pads.left + p.pads.right, (l_.ow - 1) * p.stride_w + (p.kernel_w - 1) * p.dilation_w + 1);
-    framed_.resize(static_cast<size_t>(l_.c * hp * wp + 16));
-    parallelFor(ctx.pool, l_.c, 1, [&](int64_t b, int64_t e) {
-      for (int64_t c = b; c < e; ++c) {
-        uint8_t* dst = framed_.data() + c * hp * wp;
-        std::memset(dst, pad, static_cast<size_t>(hp * wp));
-        const uint8_t* src = src_ + c * l_.h * l_.w;
-        for (int64_t y = 0; y < l_.h; ++y) shiftInputBytes(src + y * l_.w, l_.w, rawShift_, dst + (y + p.pads.top) * wp + p.pads.left);
-      }
-    });
-    xcol_.resize(static_cast<size_t>(l_.k * stride));
+    pointwise_ = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pads == Pads2d{};
+    koff_.resize(static_cast<size_t>(l_.k));
+    if (pointwise_) {
+      for (int64_t k = 0; k < l_.k; ++k) koff_[static_cast<size_t>(k)] = k * pixels_;
+      return;
+    }
+    hp_ = std::max(l_.h + p.pads.top + p.pads.bottom, (l_.oh - 1) * p.stride_h + (p.kernel_h - 1) * p.dilation_h + 1);
+    wp_ = std::max(l_.w + p.pads.left + p.pads.right, (l_.ow - 1) * p.stride_w + (p.kernel_w - 1) * p.dilation_w + 1);
+    // Without pads, and every tap inside the planes (1x1 stride 2), the input is read in place.
+    direct_ = p.pads == Pads2d{} && hp_ == l_.h && wp_ == l_.w;
     const int64_t taps = static_cast<int64_t>(p.kernel_h) * p.kernel_w;
-    parallelFor(ctx.pool, l_.k, 1, [&](int64_t b, int64_t e) {
-      for (int64_t k = b; k < e; ++k) {
-        const int64_t c = k / taps, ky = (k / p.kernel_w) % p.kernel_h, kx = k % p.kernel_w;
-        const uint8_t* plane = framed_.data() + c * hp * wp + ky * p.dilation_h * wp + kx * p.dilation_w;
-        uint8_t* row = xcol_.data() + k * stride;
-        for (int64_t oy = 0; oy < l_.oh; ++oy) {
-          const uint8_t* in = plane + oy * p.stride_h * wp;
-          uint8_t* out = row + oy * l_.ow;
-          if (p.stride_w != 1) {
-            for (int64_t ox = 0; ox < l_.ow; ++ox) out[ox] = in[ox * p.stride_w];
-            continue;
-          }
-          // Chunks may run past this output row into the next ones and the tail, all written
-          // after it, but never past row k's end.
-          const int64_t room = stride - oy * l_.ow;
-          int64_t ox = 0;
-          for (; ox < l_.ow && ox + 16 <= room; ox += 16) std::memcpy(out + ox, in + ox, 16);
-          if (ox < l_.ow) std::memcpy(out + ox, in + ox, static_cast<size_t>(l_.ow - ox));
-        }
-        std::memset(row + pixels_, zero, static_cast<size_t>(stride - pixels_));
-      }
-    });
-    return xcol_.data();
+    for (int64_t k = 0; k < l_.k; ++k) {
+      const int64_t c = k / taps, ky = (k / p.kernel_w) % p.kernel_h, kx = k % p.kernel_w;
+      koff_[static_cast<size_t>(k)] = c * hp_ * wp_ + ky * p.dilation_h * wp_ + kx * p.dilation_w;
+    }
   }
 
-  // [pixelTiles][kGroups][kTilePixels][4] from the unrolled rows: 4 rows of 32 bytes interleaved
-  // into 128; k past K holds the shifted zero (its weights are 0).
-  void packInput(const ExecContext& ctx) {
-    const uint8_t* col = unroll(ctx);
-    const int64_t stride = col == src_ ? pixels_ : pixelTiles_ * kTilePixels;
-    // Rows read in place still need rawShift_; rows past K and pixels past the end may hold
-    // anything (zero weights, dropped outputs), so the shift applies to every row alike.
-    const uint8_t flip = col == src_ ? rawShift_ : 0;
-    xpack_.resize(static_cast<size_t>(pixelTiles_ * kGroups_ * kTilePixels * 4));
-    const uint8_t zero = static_cast<uint8_t>(shift_);
-    parallelFor(ctx.pool, pixelTiles_, 1, [&](int64_t b, int64_t e) {
-      alignas(16) uint8_t blank[kTilePixels];
-      std::memset(blank, zero, sizeof blank);
-      for (int64_t pt = b; pt < e; ++pt) {
-        uint8_t* dst = xpack_.data() + pt * kGroups_ * kTilePixels * 4;
-        const int64_t p0 = pt * kTilePixels;
-        const bool full = p0 + kTilePixels <= stride;  // xq_ rows end at pixels_: the last tile is partial
-        alignas(16) uint8_t tail[4][kTilePixels];
-        for (int64_t g = 0; g < kGroups_; ++g) {
-          const uint8_t* rows[4];
-          for (int q = 0; q < 4; ++q) {
-            const int64_t k = g * 4 + q;
-            if (k >= l_.k) {
-              rows[q] = blank;
-            } else if (full) {
-              rows[q] = col + k * stride + p0;
-            } else {
-              std::memset(tail[q], zero, kTilePixels);
-              std::memcpy(tail[q], col + k * stride + p0, static_cast<size_t>(stride - p0));
-              rows[q] = tail[q];
-            }
-          }
-          interleave4(rows, dst + g * kTilePixels * 4, flip);
+  // The input framed by the pad value (and shifted), once per run, so that every tap's run of
+  // output pixels is a plain (strided) copy with no bounds. kSlack bytes past the end cover the
+  // vector copies' over-reads.
+  static constexpr int64_t kSlack = 128;
+  void frame(const ExecContext& ctx) {
+    const ConvParams& p = l_.p;
+    const uint8_t pad = static_cast<uint8_t>(l_.pad_q + shift_);
+    framed_.resize(static_cast<size_t>(l_.c * hp_ * wp_ + kSlack));
+    parallelFor(ctx.pool, l_.c, 1, [&](int64_t b, int64_t e) {
+      for (int64_t c = b; c < e; ++c) {
+        // The pad value only where no input byte goes: rows above and below, columns beside.
+        uint8_t* dst = framed_.data() + c * hp_ * wp_;
+        const int64_t right = wp_ - p.pads.left - l_.w;
+        std::memset(dst, pad, static_cast<size_t>(p.pads.top * wp_));
+        const uint8_t* src = src_ + c * l_.h * l_.w;
+        for (int64_t y = 0; y < l_.h; ++y) {
+          uint8_t* row = dst + (y + p.pads.top) * wp_;
+          for (int64_t x = 0; x < p.pads.left; ++x) row[x] = pad;
+          shiftInputBytes(src + y * l_.w, l_.w, rawShift_, row + p.pads.left);
+          for (int64_t x = 0; x < right; ++x) row[p.pads.left + l_.w + x] = pad;
         }
+        std::memset(dst + (p.pads.top + l_.h) * wp_, pad, static_cast<size_t>((hp_ - p.pads.top - l_.h) * wp_));
       }
     });
+  }
+
+  // One pixel tile's pixels as runs within output rows (Q8PixelRun): pixel j of a run, in tap
+  // row k, is the byte at koff_[k] + delta + j * stride_w of the planes (framed, or the input).
+  int pixelRuns(int64_t pt, Q8PixelRun* runs) const {
+    const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
+    if (pointwise_) {
+      runs[0] = {0, static_cast<int>(count), p0};
+      return 1;
+    }
+    int n = 0;
+    for (int64_t j = 0; j < count;) {
+      const int64_t oy = (p0 + j) / l_.ow, ox = (p0 + j) % l_.ow, len = std::min(l_.ow - ox, count - j);
+      runs[n++] = {static_cast<int>(j), static_cast<int>(len), oy * l_.p.stride_h * wp_ + (ox - j) * l_.p.stride_w};
+      j += len;
+    }
+    return n;
+  }
+
+  // Row k's bytes for the tile's pixels into out (kTilePixels + 16 bytes; pixels past the
+  // layer's end keep whatever is there: their outputs are dropped). Copies go 16 bytes at a time
+  // and may write past a run into the next one's place (written after it) or the slack.
+  void gatherRow(const uint8_t* plane, const Q8PixelRun* runs, int n, uint8_t* out, const uint8_t* end) const {
+    const int sw = l_.p.stride_w;
+    for (int r = 0; r < n; ++r) {
+      const uint8_t* s = plane + runs[r].delta + runs[r].j * sw;
+      uint8_t* d = out + runs[r].j;
+      const int len = runs[r].len;
+#if defined(__SSE2__)
+      // The vector copies read up to 32 bytes past the run's last byte: near the source's end
+      // (the input itself, read in place) the scalar loop runs instead.
+      const bool room = end - s >= static_cast<int64_t>(len) * sw + 32;
+      if (sw == 1 && room) {
+        for (int i = 0; i < len; i += 16)
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
+        continue;
+      }
+      if (sw == 2 && room) {
+        const __m128i even = _mm_set1_epi16(0x00ff);
+        for (int i = 0; i < len; i += 16) {
+          const __m128i a = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 2 * i)), even);
+          const __m128i b = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 2 * i + 16)), even);
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), _mm_packus_epi16(a, b));
+        }
+        continue;
+      }
+#endif
+      for (int i = 0; i < len; ++i) d[i] = s[i * sw];
+    }
+  }
+
+  // The panel [kGroups][kTilePixels][4] of pixel tile pt: 4 rows of 32 bytes interleaved into
+  // 128 per k group. Rows past K (zero weights) and pixels past the end (dropped outputs) may hold
+  // any byte.
+  void packPanel(int64_t pt, uint8_t* dst) const {
+    const int64_t p0 = pt * kTilePixels;
+    alignas(16) uint8_t blank[kTilePixels];
+    std::memset(blank, shift_, sizeof blank);
+    alignas(16) uint8_t rowsBuf[4][kTilePixels + 16];
+    if (pointwise_ && tile_.pack) {
+      Q8PixelRun run;
+      pixelRuns(pt, &run);
+      tile_.pack(src_, koff_.data(), l_.k, kGroups_, &run, 1, 1, rawShift_, dst);
+      return;
+    }
+    if (pointwise_) {
+      // The input rows in place (still to be shifted); the last tile's rows copied out.
+      const bool full = p0 + kTilePixels <= pixels_;
+      for (int64_t g = 0; g < kGroups_; ++g) {
+        const uint8_t* rows[4];
+        for (int q = 0; q < 4; ++q) {
+          const int64_t k = g * 4 + q;
+          if (k >= l_.k) {
+            rows[q] = blank;
+          } else if (full) {
+            rows[q] = src_ + k * pixels_ + p0;
+          } else {
+            std::memset(rowsBuf[q], 0, kTilePixels);
+            std::memcpy(rowsBuf[q], src_ + k * pixels_ + p0, static_cast<size_t>(pixels_ - p0));
+            rows[q] = rowsBuf[q];
+          }
+        }
+        interleave4(rows, dst + g * kTilePixels * 4, rawShift_);
+      }
+      return;
+    }
+    Q8PixelRun runs[kTilePixels];
+    const int n = pixelRuns(pt, runs);
+    const uint8_t* base = direct_ ? src_ : framed_.data();
+    const uint8_t* end = direct_ ? src_ + l_.c * l_.h * l_.w : framed_.data() + framed_.size();
+    if (tile_.pack && (l_.p.stride_w == 1 || l_.p.stride_w == 2)) {
+      tile_.pack(base, koff_.data(), l_.k, kGroups_, runs, n, l_.p.stride_w, direct_ ? rawShift_ : 0, dst);
+      return;
+    }
+    for (int64_t g = 0; g < kGroups_; ++g) {
+      const uint8_t* rows[4];
+      for (int q = 0; q < 4; ++q) {
+        const int64_t k = g * 4 + q;
+        if (k >= l_.k) {
+          rows[q] = blank;
+        } else {
+          gatherRow(base + koff_[static_cast<size_t>(k)], runs, n, rowsBuf[q], end);
+          rows[q] = rowsBuf[q];
+        }
+      }
+      interleave4(rows, dst + g * kTilePixels * 4, direct_ ? rawShift_ : 0);
+    }
   }
 
   // out[j * 4 + q] = rows[q][j] + shift for 32 pixels (shift 0 or 128: + wraps as a flip).
@@ -191,15 +294,28 @@ class Q8ConvGemm final : public OpKernel {
   void store(const int32_t* c, int64_t rt, int64_t pt, void* y) const {
     const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
     const int64_t rows = std::min<int64_t>(kTileRows, l_.oc - rt * kTileRows);
+    if (l_.out_q && tile_.requantTile && act_ >= 0) {
+      const int64_t o = rt * kTileRows;
+      tile_.requantTile(c, static_cast<int>(rows), static_cast<int>(count), corr_.data() + o, l_.deq.data() + o, l_.bias.data() + o,
+                        act_, l_.act.a, l_.act.b, l_.out_scale, l_.out_lo, l_.out_hi,
+                        static_cast<uint8_t*>(y) + o * pixels_ + p0, pixels_);
+      return;
+    }
     alignas(64) float tile[kTileRows * kTilePixels];
-    for (int64_t r = 0; r < rows; ++r) {
-      const int64_t o = rt * kTileRows + r;
-      const int32_t correction = shift_ * l_.wsum[static_cast<size_t>(o)];
-      float* yo = l_.out_q ? tile + r * kTilePixels : static_cast<float*>(y) + o * pixels_ + p0;
-      tile_.dequant(c + r * kTilePixels, count, correction, l_.deq[static_cast<size_t>(o)], l_.bias[static_cast<size_t>(o)],
-                    act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, yo);
-      if (act_ < 0)
-        for (int64_t j = 0; j < count; ++j) yo[j] = applyActivation(l_.act, yo[j]);
+    if (tile_.dequantTile && act_ >= 0) {
+      const int64_t o = rt * kTileRows;
+      float* yo = l_.out_q ? tile : static_cast<float*>(y) + o * pixels_ + p0;
+      tile_.dequantTile(c, static_cast<int>(rows), static_cast<int>(count), corr_.data() + o, l_.deq.data() + o, l_.bias.data() + o,
+                        act_, l_.act.a, l_.act.b, yo, l_.out_q ? kTilePixels : pixels_);
+    } else {
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t o = rt * kTileRows + r;
+        float* yo = l_.out_q ? tile + r * kTilePixels : static_cast<float*>(y) + o * pixels_ + p0;
+        tile_.dequant(c + r * kTilePixels, count, corr_[static_cast<size_t>(o)], l_.deq[static_cast<size_t>(o)],
+                      l_.bias[static_cast<size_t>(o)], act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, yo);
+        if (act_ < 0)
+          for (int64_t j = 0; j < count; ++j) yo[j] = applyActivation(l_.act, yo[j]);
+      }
     }
     if (!l_.out_q) return;
     uint8_t* out = static_cast<uint8_t*>(y) + rt * kTileRows * pixels_ + p0;
@@ -220,7 +336,12 @@ class Q8ConvGemm final : public OpKernel {
   int64_t kGroups_ = 0, pixels_ = 0, rowTiles_ = 0, pixelTiles_ = 0;
   int32_t shift_ = 128;
   std::vector<int8_t> wpack_;
-  std::vector<uint8_t> xq_, framed_, xcol_, xpack_;
+  std::vector<int32_t> corr_;   // [oc]: the +128 shift's share of each sum, shift * sum(w)
+  bool pointwise_ = false;
+  bool direct_ = false;         // taps read the input in place (no pads to frame it with)
+  int64_t hp_ = 0, wp_ = 0;     // the framed planes' height and width
+  std::vector<int64_t> koff_;   // [k]: row k's offset into the framed planes
+  std::vector<uint8_t> xq_, framed_;
   const uint8_t* src_ = nullptr;  // this run's input as bytes (xq_, or the input itself)
   uint8_t rawShift_ = 0;          // still to add to src_'s bytes (the int8 flow's signed input)
 };
@@ -266,6 +387,13 @@ EQW_Q8_LEVEL(Avx2)
 EQW_Q8_LEVEL(Sse41)
 #undef EQW_Q8_LEVEL
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+void q8PackPanelAvx512Vnni(const uint8_t* base, const int64_t* koff, int64_t k, int64_t kGroups, const Q8PixelRun* runs,
+                           int nRuns, int sw, uint8_t flip, uint8_t* dst);
+void q8GemmTile16Avx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                             int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride);
+void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                             int act, float a, float b, float* y, int64_t ystride);
 void q8GemmTileAvxVnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
@@ -276,7 +404,9 @@ void q8GemmTileSse41I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
 #if defined(EQW_X86_KERNELS)
   const int level = static_cast<int>(isa);
-  if (level >= static_cast<int>(Isa::Avx512Vnni) && isaSupported(Isa::Avx512Vnni)) return {q8GemmTileAvx512Vnni, "avx512vnni", q8QuantizeRowAvx512Vnni, q8DequantRowAvx512Vnni};
+  if (level >= static_cast<int>(Isa::Avx512Vnni) && isaSupported(Isa::Avx512Vnni)) return {q8GemmTileAvx512Vnni, "avx512vnni", q8QuantizeRowAvx512Vnni, q8DequantRowAvx512Vnni, q8PackPanelAvx512Vnni,
+                                                                                                         q8DequantTileAvx512Vnni, q8GemmTile16Avx512Vnni,
+                                                                                                         q8RequantTileAvx512Vnni};
   if (level >= static_cast<int>(Isa::AvxVnni) && isaSupported(Isa::AvxVnni)) return {q8GemmTileAvxVnni, "avxvnni", q8QuantizeRowAvxVnni, q8DequantRowAvxVnni};
   if (level >= static_cast<int>(Isa::Avx2) && isaSupported(Isa::Avx2) && inputBits <= 7 && weightQmax <= 63)
     return {q8GemmTileAvx2U7, "avx2", q8QuantizeRowAvx2, q8DequantRowAvx2};

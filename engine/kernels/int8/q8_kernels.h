@@ -27,11 +27,37 @@ void q8GemmTileScalar(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_
 using Q8QuantizeRowFn = void (*)(const float* x, int64_t n, float scale, float lo, float hi, int32_t shift, uint8_t* out);
 using Q8DequantRowFn = void (*)(const int32_t* acc, int64_t n, int32_t correction, float deq, float bias, int act, float a,
                                 float b, float* y);
+// One pixel tile's input panel from rows read at stride sw (1 or 2): tile pixel j in [j0, j0 + len)
+// of row k is the byte at base + koff[k] + delta + j * sw (delta: a run's source offset minus
+// j0 * sw; several runs when the tile crosses output rows). dst gets [kGroups][kTilePixels][4], every byte + flip (wrapping);
+// rows past k and pixels past the runs hold any byte (zero weights, dropped outputs). Never reads
+// outside the runs. Null where the ISA has none (the driver's portable packing runs).
+struct Q8PixelRun {
+  int j = 0, len = 0;
+  int64_t delta = 0;
+};
+using Q8PackPanelFn = void (*)(const uint8_t* base, const int64_t* koff, int64_t k, int64_t kGroups, const Q8PixelRun* runs,
+                               int nRuns, int sw, uint8_t flip, uint8_t* dst);
+// A whole tile's dequantization, the row function's bits for act 0 / 1 / 2: row r's first count
+// sums c[r * kTilePixels + j] into y[r * ystride + j] = act(fma(c - corr[r], deq[r], bias[r])).
+// Null where the ISA has none (the row function runs per row).
+using Q8DequantTileFn = void (*)(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                                 int act, float a, float b, float* y, int64_t ystride);
+// The same, then requantized onto the int8 flow's grid as the row quantizer does (shift 0):
+// out[r * ostride + j] = q8::quantize(y, scale, lo, hi) as a byte. Null where the ISA has none.
+using Q8RequantTileFn = void (*)(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                                 int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride);
 struct Q8Tile {
   Q8GemmTileFn fn = nullptr;
   const char* isa = "";  // "avx512vnni", "avxvnni", "avx2"
   Q8QuantizeRowFn quantize = nullptr;
   Q8DequantRowFn dequant = nullptr;
+  Q8PackPanelFn pack = nullptr;
+  Q8DequantTileFn dequantTile = nullptr;
+  // The tile's first 16 pixels only (c's other columns untouched), for a last pixel tile of at
+  // most 16 (14x14 and 28x28 planes); null: fn runs.
+  Q8GemmTileFn fn16 = nullptr;
+  Q8RequantTileFn requantTile = nullptr;
 };
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax);
 

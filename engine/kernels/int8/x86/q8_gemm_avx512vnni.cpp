@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/int8/q8_kernels.h"
 #include "kernels/int8/x86/q8_rows_impl.h"
 
 EQW_Q8_ROW_FUNCTIONS(Avx512Vnni)
@@ -34,6 +35,134 @@ void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, in
   for (int r = 0; r < kRows; ++r) {
     _mm512_storeu_si512(c + r * 32, acc[r][0]);
     _mm512_storeu_si512(c + r * 32 + 16, acc[r][1]);
+  }
+}
+
+// The first 16 pixels of the tile: 12 accumulators, half the work for a last tile of <= 16.
+void q8GemmTile16Avx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
+  constexpr int kRows = 12;
+  __m512i acc[kRows];
+#pragma GCC unroll 12
+  for (int r = 0; r < kRows; ++r) acc[r] = _mm512_setzero_si512();
+  for (int64_t g = 0; g < kGroups; ++g) {
+    const __m512i x0 = _mm512_loadu_si512(x + g * 128);
+    const int8_t* wg = w + g * kRows * 4;
+#pragma GCC unroll 12
+    for (int r = 0; r < kRows; ++r) {
+      int32_t four;
+      std::memcpy(&four, wg + r * 4, 4);
+      acc[r] = _mm512_dpbusd_epi32(acc[r], x0, _mm512_set1_epi32(four));
+    }
+  }
+#pragma GCC unroll 12
+  for (int r = 0; r < kRows; ++r) _mm512_storeu_si512(c + r * 32, acc[r]);
+}
+
+// The input panel (Q8PackPanelFn): each row's runs gathered by masked byte loads straight from the
+// source (no copy through a buffer, no read outside the runs), then 4 rows of 32 bytes
+// interleaved into 4-byte k groups: bytes, then 16-bit pairs, within 128-bit lanes, and the lanes
+// put in pixel order.
+void q8PackPanelAvx512Vnni(const uint8_t* base, const int64_t* koff, int64_t k, int64_t kGroups, const Q8PixelRun* runs,
+                           int nRuns, int sw, uint8_t flip, uint8_t* dst) {
+  // Stride 2: 64 bytes per row, the wanted ones even, narrowed by vpmovwb (each 16-bit lane's
+  // low byte). Masks cover the bytes each run reads.
+  __mmask64 masks[kTilePixels];
+  for (int r = 0; r < nRuns; ++r) {
+    const int bytes = runs[r].len * sw;
+    masks[r] = (bytes >= 64 ? ~0ull : (1ull << bytes) - 1ull) << (runs[r].j * sw);
+  }
+  const bool whole = sw == 1 && nRuns == 1 && runs[0].j == 0 && runs[0].len == kTilePixels;
+  const __m256i s = _mm256_set1_epi8(static_cast<char>(flip));
+  for (int64_t g = 0; g < kGroups; ++g) {
+    __m256i a[4];
+    for (int q = 0; q < 4; ++q) {
+      const int64_t kk = g * 4 + q;
+      __m256i row = _mm256_setzero_si256();
+      if (kk < k) {
+        const uint8_t* p = base + koff[kk];
+        if (whole) {
+          row = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + runs[0].delta));
+        } else if (sw == 2) {
+          __m512i wide = _mm512_setzero_si512();
+          for (int r = 0; r < nRuns; ++r)
+            wide = _mm512_mask_loadu_epi8(wide, masks[r], reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + runs[r].delta));
+          row = _mm512_cvtepi16_epi8(wide);
+        } else {
+          // delta may be negative past the source's start; only the masked lanes are read.
+          for (int r = 0; r < nRuns; ++r)
+            row = _mm256_mask_loadu_epi8(row, static_cast<__mmask32>(masks[r]), reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + runs[r].delta));
+        }
+      }
+      a[q] = _mm256_xor_si256(row, s);
+    }
+    const __m256i lo01 = _mm256_unpacklo_epi8(a[0], a[1]), hi01 = _mm256_unpackhi_epi8(a[0], a[1]);
+    const __m256i lo23 = _mm256_unpacklo_epi8(a[2], a[3]), hi23 = _mm256_unpackhi_epi8(a[2], a[3]);
+    const __m256i q0 = _mm256_unpacklo_epi16(lo01, lo23), q1 = _mm256_unpackhi_epi16(lo01, lo23);  // pixels 0-3 | 16-19, 4-7 | 20-23
+    const __m256i q2 = _mm256_unpacklo_epi16(hi01, hi23), q3 = _mm256_unpackhi_epi16(hi01, hi23);  // 8-11 | 24-27, 12-15 | 28-31
+    __m256i* o = reinterpret_cast<__m256i*>(dst + g * kTilePixels * 4);
+    _mm256_storeu_si256(o + 0, _mm256_permute2x128_si256(q0, q1, 0x20));
+    _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(q2, q3, 0x20));
+    _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(q0, q1, 0x31));
+    _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(q2, q3, 0x31));
+  }
+}
+
+// Dequantizes a tile (Q8DequantTileFn) with the row function's arithmetic: the int32 to float
+// conversion rounds to nearest like the cast, one fused multiply-add like std::fma, and ReLU /
+// Clip as max / min with the operand order that reproduces the reference's comparisons for
+// signed zeros and NaN (MAXPS / MINPS return their second operand unless the first wins).
+namespace {
+// One row's 16 sums dequantized (see q8DequantTileAvx512Vnni).
+inline __m512 dequant16(__m512i acc, __m512i cr, __m512 dq, __m512 bs, int act, __m512 va, __m512 vb) {
+  __m512 v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc, cr)), dq, bs);
+  if (act == 1) v = _mm512_max_ps(v, _mm512_setzero_ps());  // v > 0 ? v : 0
+  if (act == 2) v = _mm512_min_ps(vb, _mm512_max_ps(va, v));  // v < a ? a : v, then b < v ? b : v
+  return v;
+}
+inline __mmask16 halfMask(int count, int h) {
+  const int n = count - 16 * h;
+  return n >= 16 ? 0xffff : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
+}
+}  // namespace
+
+void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                             int act, float a, float b, float* y, int64_t ystride) {
+  const __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b);
+  for (int r = 0; r < rows; ++r) {
+    const __m512i cr = _mm512_set1_epi32(corr[r]);
+    const __m512 dq = _mm512_set1_ps(deq[r]), bs = _mm512_set1_ps(bias[r]);
+    for (int h = 0; h < 2; ++h) {
+      const __mmask16 m = halfMask(count, h);
+      if (!m) break;
+      const __m512 v = dequant16(_mm512_loadu_si512(c + r * kTilePixels + h * 16), cr, dq, bs, act, va, vb);
+      _mm512_mask_storeu_ps(y + r * ystride + h * 16, m, v);
+    }
+  }
+}
+
+// Dequantized as above and requantized in registers with quantizeRowImpl's steps (x86/
+// q8_rows_impl.h): the product, NaN to 0, the clamp as max(lo, v) / min(hi, v) (the reference's
+// v < lo ? lo : v and v > hi ? hi : v), then trunc(v + copysign(0.49999997, v)); the int32 kept
+// to its low byte like the cast.
+void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                             int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride) {
+  const __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b), vs = _mm512_set1_ps(scale);
+  const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi), half = _mm512_set1_ps(0.49999997f);
+  const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
+  for (int r = 0; r < rows; ++r) {
+    const __m512i cr = _mm512_set1_epi32(corr[r]);
+    const __m512 dq = _mm512_set1_ps(deq[r]), bs = _mm512_set1_ps(bias[r]);
+    for (int h = 0; h < 2; ++h) {
+      const __mmask16 m = halfMask(count, h);
+      if (!m) break;
+      const __m512 y = dequant16(_mm512_loadu_si512(c + r * kTilePixels + h * 16), cr, dq, bs, act, va, vb);
+      __m512 v = _mm512_mul_ps(y, vs);
+      v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
+      v = _mm512_max_ps(vlo, v);
+      v = _mm512_min_ps(vhi, v);
+      v = _mm512_add_ps(v, _mm512_or_ps(_mm512_and_ps(v, sign), half));
+      _mm_mask_storeu_epi8(out + r * ostride + h * 16, m, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+    }
   }
 }
 

@@ -208,7 +208,9 @@ TEST(Q8Flow, GemmConvolutionsEqualTheFloatRoundTrip) {
     for (int c : {1, 3, 16, 37})
       for (int oc : {1, 13, 24})
         for (auto [k, stride, dil, hw] : {std::tuple{1, 1, 1, 7}, std::tuple{3, 1, 1, 9}, std::tuple{3, 2, 1, 11},
-                                          std::tuple{5, 2, 1, 6}, std::tuple{3, 1, 2, 8}, std::tuple{1, 2, 1, 5}}) {
+                                          std::tuple{5, 2, 1, 6}, std::tuple{3, 1, 2, 8}, std::tuple{1, 2, 1, 5},
+                                          // rows wider than a pixel tile, tiles across rows, partial tiles
+                                          std::tuple{3, 1, 1, 34}, std::tuple{1, 1, 1, 20}, std::tuple{1, 2, 1, 30}}) {
           FlowSpec s = vary(FlowSpec{}, i);
           s.c = c, s.oc = oc, s.k = k, s.stride = stride, s.dilation = dil, s.h = hw, s.w = hw + i % 3;
           const Pads2d pads[] = {{0, 0, 0, 0}, {1, 1, 1, 1}, {1, 0, 2, 1}};

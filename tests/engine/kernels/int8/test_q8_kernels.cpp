@@ -87,10 +87,105 @@ TEST(Q8Tiles, EveryTileEqualsTheScalarTile) {
       q8GemmTileScalar(groups, w.data(), x.data(), want.data());
       tile.fn(groups, w.data(), x.data(), got.data());
       EXPECT_EQ(got, want) << tile.isa << " k groups " << groups;
+      if (tile.fn16) {
+        std::vector<int32_t> half(kTileRows * kTilePixels, -1);
+        tile.fn16(groups, w.data(), x.data(), half.data());
+        for (int r = 0; r < kTileRows; ++r)
+          for (int j = 0; j < kTilePixels; ++j)
+            ASSERT_EQ(half[static_cast<size_t>(r * kTilePixels + j)], j < 16 ? want[static_cast<size_t>(r * kTilePixels + j)] : -1)
+                << tile.isa << " 16-pixel tile, k groups " << groups << " row " << r << " pixel " << j;
+      }
       ++ran;
     }
   }
   if (ran == 0) GTEST_SKIP() << "no integer tile runs on this CPU";
+}
+
+// The whole-tile dequantization equals the row function bit for bit, signed zeros and partial
+// tiles included: sums equal to the correction with a -0 bias, Clip bounds at -0 and 0; the
+// requantizing one equals the row function followed by the row quantizer.
+TEST(Q8Tiles, DequantTileEqualsTheRowFunction) {
+  std::mt19937 rng(17);
+  int ran = 0;
+  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2, Isa::Sse41}) {
+    if (!isaSupported(isa)) continue;
+    const Q8Tile tile = q8GemmTile(isa, 8, 127);
+    if (!tile.dequantTile || std::string(tile.isa) != toString(isa)) continue;
+    for (int act : {0, 1, 2})
+      for (int count : {32, 31, 17, 16, 5, 1})
+        for (int rows : {12, 7, 1}) {
+          std::vector<int32_t> c(kTileRows * kTilePixels), corr(kTileRows);
+          std::vector<float> deq(kTileRows), bias(kTileRows);
+          for (int r = 0; r < kTileRows; ++r) {
+            corr[static_cast<size_t>(r)] = static_cast<int32_t>(rng() % 2001) - 1000;
+            deq[static_cast<size_t>(r)] = 1e-3f * static_cast<float>(1 + rng() % 50);
+            bias[static_cast<size_t>(r)] = r % 3 == 0 ? -0.f : 0.01f * (static_cast<float>(rng() % 201) - 100.f);
+          }
+          for (size_t i = 0; i < c.size(); ++i)
+            c[i] = i % 5 == 0 ? corr[i / kTilePixels] : static_cast<int32_t>(rng() % 40001) - 20000;
+          const float a = act == 2 && rng() % 2 ? -0.f : 0.f, b = 6.f;
+          const int64_t stride = 40;
+          std::vector<float> want(static_cast<size_t>(kTileRows * stride), 7.f), got = want;
+          for (int r = 0; r < rows; ++r)
+            tile.dequant(c.data() + r * kTilePixels, count, corr[static_cast<size_t>(r)], deq[static_cast<size_t>(r)],
+                         bias[static_cast<size_t>(r)], act, a, b, want.data() + r * stride);
+          tile.dequantTile(c.data(), rows, count, corr.data(), deq.data(), bias.data(), act, a, b, got.data(), stride);
+          EXPECT_EQ(std::memcmp(got.data(), want.data(), sizeof(float) * got.size()), 0)
+              << tile.isa << " act " << act << " count " << count << " rows " << rows;
+          if (!tile.requantTile) continue;
+          // Requantized: the row quantizer over the dequantized rows, on grids that clamp often
+          // (scale 40) and that hit halves (scale 2).
+          for (float scale : {40.f, 2.f, 0.5f})
+            for (float lo : {-127.f, 0.f, -63.f}) {
+              const float hi = lo == -63.f ? 63.f : 127.f;
+              std::vector<uint8_t> wantQ(static_cast<size_t>(kTileRows * stride), 9), gotQ = wantQ;
+              for (int r = 0; r < rows; ++r)
+                tile.quantize(want.data() + r * stride, count, scale, lo, hi, 0, wantQ.data() + r * stride);
+              tile.requantTile(c.data(), rows, count, corr.data(), deq.data(), bias.data(), act, a, b, scale, lo, hi, gotQ.data(), stride);
+              EXPECT_EQ(gotQ, wantQ) << tile.isa << " requantized: act " << act << " count " << count << " rows " << rows << " scale "
+                                     << scale << " lo " << lo;
+            }
+          ++ran;
+        }
+  }
+  if (ran == 0) GTEST_SKIP() << "no ISA with a tile dequantization on this CPU";
+}
+
+// The ISA's panel packing equals the bytes the definition gives: row k of pixel j (from its run)
+// plus the flip at [g][j][q], over runs that split the tile, a whole-tile run, and partial tiles.
+TEST(Q8Tiles, PackPanelEqualsTheDefinition) {
+  std::mt19937 rng(23);
+  int ran = 0;
+  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2, Isa::Sse41}) {
+    if (!isaSupported(isa)) continue;
+    const Q8Tile tile = q8GemmTile(isa, 8, 127);
+    if (!tile.pack || std::string(tile.isa) != toString(isa)) continue;
+    const std::vector<std::vector<Q8PixelRun>> cases = {
+        {{0, 32, 5}}, {{0, 7, 3}, {7, 7, 40}, {14, 7, 80}, {21, 7, 120}, {28, 4, 160}}, {{0, 20, 0}, {20, 12, 100}},
+        {{0, 13, 9}}, {{0, 1, -0}, {1, 30, 50}}};
+    for (const auto& runs : cases)
+      for (int64_t k : {1, 5, 8, 27}) {
+        const int64_t groups = (k + 3) / 4;
+        std::vector<uint8_t> src(4096);
+        for (auto& v : src) v = static_cast<uint8_t>(rng());
+        std::vector<int64_t> koff(static_cast<size_t>(k));
+        for (auto& o : koff) o = static_cast<int64_t>(rng() % 3000);
+        const uint8_t flip = rng() % 2 ? 128 : 0;
+        std::vector<uint8_t> got(static_cast<size_t>(groups * kTilePixels * 4));
+        for (int sw : {1, 2}) {
+          tile.pack(src.data() + 200, koff.data(), k, groups, runs.data(), static_cast<int>(runs.size()), sw, flip, got.data());
+          for (int64_t kk = 0; kk < k; ++kk)
+            for (const Q8PixelRun& r : runs)
+              for (int j = r.j; j < r.j + r.len; ++j) {
+                const uint8_t want = static_cast<uint8_t>(src[static_cast<size_t>(200 + koff[static_cast<size_t>(kk)] + r.delta + j * sw)] + flip);
+                ASSERT_EQ(got[static_cast<size_t>(((kk / 4) * kTilePixels + j) * 4 + kk % 4)], want)
+                    << tile.isa << " stride " << sw << " k " << kk << " pixel " << j << " of " << runs.size() << " runs";
+              }
+          ++ran;
+        }
+      }
+  }
+  if (ran == 0) GTEST_SKIP() << "no ISA with a panel packing on this CPU";
 }
 
 struct ConvCase {
@@ -131,6 +226,19 @@ const ConvCase kCases[] = {
     {4, 11, 13, 30, 5, 1, 2, 1, false, ActKind::ReLU, 0.3f},  // 5x5, non-zero pad value
     {9, 8, 8, 1, 3, 1, 1, 1, true, ActKind::None, 0.f},       // one output channel
     {64, 7, 7, 70, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},     // K = 576
+    // The per-tile packing: pixel tiles that cross output rows (several runs per row of k), rows
+    // wider than a tile (one whole run), strides 2 and 3, partial last tiles in place.
+    {24, 14, 14, 40, 1, 2, 0, 1, true, ActKind::ReLU, 0.f},   // 1x1 stride 2: 7x7 outputs, 7-pixel runs
+    {8, 30, 30, 16, 3, 1, 1, 1, false, ActKind::None, 0.f},   // 30-wide rows: tiles cross rows
+    {5, 20, 70, 12, 3, 1, 1, 1, true, ActKind::Clip, 0.f},    // 70-wide rows: whole-tile runs and splits
+    {6, 21, 23, 14, 3, 3, 1, 1, true, ActKind::None, 0.f},    // stride 3
+    {40, 10, 10, 24, 1, 1, 0, 1, true, ActKind::None, 0.f},   // pointwise, 100 pixels: a partial tile
+    {37, 9, 11, 17, 1, 1, 0, 1, false, ActKind::ReLU, 0.f},   // pointwise, K not a multiple of 4
+    {3, 33, 35, 16, 7, 2, 3, 1, true, ActKind::ReLU, 0.f},    // conv1-like: 7x7 stride 2, K = 147
+    {10, 6, 6, 8, 1, 1, 1, 1, true, ActKind::None, 0.2f},     // 1x1 with pads: framed, not in place
+    {130, 8, 8, 26, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},    // K = 1170
+    {9, 12, 40, 20, 3, 1, 0, 1, true, ActKind::None, 0.f},    // no pads: taps read the input in place
+    {11, 9, 37, 13, 3, 2, 0, 1, false, ActKind::ReLU, 0.f},   // no pads, stride 2, in place
 };
 
 TEST(Q8Conv, GemmEqualsTheReferenceBitForBit) {
