@@ -123,10 +123,11 @@ inline __mmask16 halfMask(int count, int h) {
   const int n = count - 16 * h;
   return n >= 16 ? 0xffff : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
 }
-}  // namespace
-
-void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
-                             int act, float a, float b, float* y, int64_t ystride) {
+// Dequantizes every row of the tile, 16 sums at a time, and hands each vector to
+// store(row, half, mask, values): the one loop under both tile epilogues.
+template <class Store>
+inline void forEachDequantized(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq,
+                               const float* bias, int act, float a, float b, Store store) {
   const __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b);
   for (int r = 0; r < rows; ++r) {
     const __m512i cr = _mm512_set1_epi32(corr[r]);
@@ -134,10 +135,17 @@ void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
     for (int h = 0; h < 2; ++h) {
       const __mmask16 m = halfMask(count, h);
       if (!m) break;
-      const __m512 v = dequant16(_mm512_loadu_si512(c + r * kTilePixels + h * 16), cr, dq, bs, act, va, vb);
-      _mm512_mask_storeu_ps(y + r * ystride + h * 16, m, v);
+      store(r, h, m, dequant16(_mm512_loadu_si512(c + r * kTilePixels + h * 16), cr, dq, bs, act, va, vb));
     }
   }
+}
+}  // namespace
+
+void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                             int act, float a, float b, float* y, int64_t ystride) {
+  forEachDequantized(c, rows, count, corr, deq, bias, act, a, b, [&](int r, int h, __mmask16 m, __m512 v) {
+    _mm512_mask_storeu_ps(y + r * ystride + h * 16, m, v);
+  });
 }
 
 // Dequantized as above and requantized in registers with quantizeRowImpl's steps (x86/
@@ -146,24 +154,17 @@ void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
 // to its low byte like the cast.
 void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                              int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride) {
-  const __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b), vs = _mm512_set1_ps(scale);
-  const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi), half = _mm512_set1_ps(0.49999997f);
+  const __m512 vs = _mm512_set1_ps(scale), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  const __m512 half = _mm512_set1_ps(0.49999997f);
   const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
-  for (int r = 0; r < rows; ++r) {
-    const __m512i cr = _mm512_set1_epi32(corr[r]);
-    const __m512 dq = _mm512_set1_ps(deq[r]), bs = _mm512_set1_ps(bias[r]);
-    for (int h = 0; h < 2; ++h) {
-      const __mmask16 m = halfMask(count, h);
-      if (!m) break;
-      const __m512 y = dequant16(_mm512_loadu_si512(c + r * kTilePixels + h * 16), cr, dq, bs, act, va, vb);
-      __m512 v = _mm512_mul_ps(y, vs);
-      v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
-      v = _mm512_max_ps(vlo, v);
-      v = _mm512_min_ps(vhi, v);
-      v = _mm512_add_ps(v, _mm512_or_ps(_mm512_and_ps(v, sign), half));
-      _mm_mask_storeu_epi8(out + r * ostride + h * 16, m, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
-    }
-  }
+  forEachDequantized(c, rows, count, corr, deq, bias, act, a, b, [&](int r, int h, __mmask16 m, __m512 y) {
+    __m512 v = _mm512_mul_ps(y, vs);
+    v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
+    v = _mm512_max_ps(vlo, v);
+    v = _mm512_min_ps(vhi, v);
+    v = _mm512_add_ps(v, _mm512_or_ps(_mm512_and_ps(v, sign), half));
+    _mm_mask_storeu_epi8(out + r * ostride + h * 16, m, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+  });
 }
 
 // Fully connected: out[b * 16 + i] = sum over k of x[k] * w, for `blocks` blocks of 16 outputs
