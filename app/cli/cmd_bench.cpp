@@ -8,6 +8,7 @@
 #include <eqw/table.h>
 #include <eqw/peak.h>
 #include <eqw/probe.h>
+#include <eqw/runtime.h>
 
 #include <algorithm>
 #include <chrono>
@@ -53,7 +54,9 @@ const char* kHelp =
     "                       the random input; latency does not depend on them)\n"
     "  --table-bits 8|7     the grid the table's scales were written for (default 8)\n"
     "  --no-int8-flow       integer runs convert every value to float between layers (the int8\n"
-    "                       flow between consecutive integer layers is on by default)\n";
+    "                       flow between consecutive integer layers is on by default)\n"
+    "  --no-fuse            integer runs keep each residual Eltwise sum (and its ReLU) as its own\n"
+    "                       float pass (by default it is fused into the convolution before it)\n";
 
 Result<Isa> isaFromArgs(const Args& args) {
   std::string text = args.get("isa", "auto");
@@ -231,6 +234,7 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
   nlohmann::json rows = nlohmann::json::array();
   std::vector<std::pair<Precision, double>> medians;
   std::vector<std::pair<Precision, int>> flow_values;  // layer outputs written as integers
+  std::vector<std::pair<Precision, int>> fused_adds;   // residual sums fused into their conv
   for (Precision p : precisions) {
     Graph run = *graph;
     if (p != Precision::Fp32) {
@@ -248,6 +252,10 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
       int integer_values = 0;
       for (const Node& n : run.nodes) integer_values += n.quant.writesIntegers() ? 1 : 0;
       flow_values.emplace_back(p, integer_values);
+      ExecutorOptions eo;
+      eo.reference = options.reference;
+      eo.fuse_residual = options.fuse_residual;
+      fused_adds.emplace_back(p, residualFusionCount(run, eo));
     }
     auto r = benchmarkFp32(run, options);
     if (!r) return fail("bench", r.status().message());
@@ -277,6 +285,9 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
   for (const auto& [p, count] : flow_values)
     std::printf("%s data flow: %d layer outputs stay integer between integer layers%s\n", toString(p), count,
                 args.has("no-int8-flow") ? " (--no-int8-flow)" : "");
+  for (const auto& [p, count] : fused_adds)
+    std::printf("%s residual fusion: %d Eltwise sums fused into their convolution%s\n", toString(p), count,
+                args.has("no-fuse") ? " (--no-fuse)" : "");
   for (const auto& [p, ms] : medians)
     if (p != Precision::Fp32 && medians.front().first == Precision::Fp32)
       std::printf("%s is %.2fx as fast as FP32\n", toString(p), medians.front().second / ms);
@@ -290,7 +301,7 @@ int cmdBench(const Argv& argv) {
                                  "data",    "passes", "max-images", "precision", "table",     "table-bits"};
   names.insert({"probe", "probe-images"});
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
-  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats", "no-int8-flow"}, names);
+  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats", "no-int8-flow", "no-fuse"}, names);
   if (!args) return fail("bench", args.status().message(), 2);
   if (args->has("help")) {
     std::printf("%s%s%s", kHelp, kModelOptionsHelp, kPreprocessHelp);
@@ -314,6 +325,7 @@ int cmdBench(const Argv& argv) {
   options.isa = *isa;
   options.per_layer = args->has("per-layer");
   options.reference = args->has("reference");
+  options.fuse_residual = !args->has("no-fuse");
   std::vector<Precision> precisions;
   for (const std::string& name : splitList(args->get("precision", "fp32"))) {
     auto p = parsePrecision(name);

@@ -38,6 +38,7 @@ Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& option
   eo.threads = options.threads;
   eo.isa = options.isa;
   eo.reference = options.reference;
+  eo.fuse_residual = options.fuse_residual;
   eo.profile = options.per_layer;
   auto exec = Executor::create(graph, eo);
   if (!exec) return exec.status();

@@ -9,11 +9,16 @@
 #include "kernels/int8/q8_kernels.h"
 #include "kernels/kernel.h"
 #include "runtime/memory_plan.h"
+#include "runtime/residual_fusion.h"
 
 namespace eqw {
 
 struct Executor::Impl {
   const Graph* graph = nullptr;
+  // The node inputs / outputs buffers are planned and kernels called with: the graph itself, or
+  // planStorage (its inputs and outputs with the residual fusions applied, no weights).
+  const Graph* plan = nullptr;
+  Graph planStorage;
   ExecutorOptions options;
   Isa isa = Isa::Scalar;
   std::unique_ptr<ThreadPool> pool;
@@ -25,6 +30,8 @@ struct Executor::Impl {
   // Per node, pointers into `values`, built once.
   std::vector<std::vector<const Tensor*>> inPtrs;
   std::vector<std::vector<Tensor*>> outPtrs;
+  // What observers see per node: the graph's own outputs (outPtrs differ for fused nodes).
+  std::vector<std::vector<Tensor*>> observedPtrs;
 };
 
 Executor::Executor() : impl_(std::make_unique<Impl>()) {}
@@ -53,6 +60,48 @@ class IntegerSplit final : public kernels::OpKernel {
  private:
   std::vector<Shape> out_;
 };
+
+// An Eltwise or ReLU whose work a residual-fused convolution does (ExecutorOptions::fuse_residual):
+// nothing to run; the name keeps it visible in per-layer timings.
+class FusedAway final : public kernels::OpKernel {
+ public:
+  explicit FusedAway(const std::string& into) : name_("fused into " + into) {}
+  const char* name() const override { return name_.c_str(); }
+  Status run(const std::vector<const Tensor*>&, const std::vector<Tensor*>&, const kernels::ExecContext&) override {
+    return Status::ok();
+  }
+
+ private:
+  std::string name_;
+};
+
+// The residual fusions this executor makes, each with its convolution's kernel (which reads the
+// residual input: NodeQuant::residual_add); a fusion whose kernel cannot be made is left out, and
+// its nodes run unfused.
+struct PlannedFusions {
+  std::vector<ResidualFusion> fusions;
+  std::vector<kernels::KernelPtr> convKernels;
+};
+
+bool fusionAllowed(const ExecutorOptions& options) { return options.fuse_residual && !options.keep_values; }
+
+PlannedFusions planFusions(const Graph& g, const ExecutorOptions& options, Isa isa) {
+  PlannedFusions planned;
+  if (!fusionAllowed(options)) return planned;
+  for (const ResidualFusion& f : findResidualFusions(g)) {
+    Node fused = g.nodes[static_cast<size_t>(f.conv)];
+    fused.quant.residual_add = true;
+    fused.quant.residual_act = f.act >= 0 ? Activation{ActKind::ReLU} : Activation{};
+    const std::vector<Shape> in{g.values[static_cast<size_t>(fused.inputs[0])].shape};
+    const std::vector<Shape> out{g.values[static_cast<size_t>(f.output)].shape};
+    Result<kernels::KernelPtr> k = options.reference ? kernels::makeReferenceKernel(fused, in, out)
+                                                     : kernels::makeKernel(fused, in, out, isa);
+    if (!k || !*k) continue;
+    planned.fusions.push_back(f);
+    planned.convKernels.push_back(std::move(k.value()));
+  }
+  return planned;
+}
 
 // The kernels of nodes on the int8 flow that are not integer layers (Split of integers, max
 // pooling of integers); null for every other node.
@@ -85,7 +134,39 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
   const bool flow = !options.keep_values;
   if (flow) EQW_RETURN_IF_ERROR(checkInt8Flow(graph).withContext("model '" + graph.name + "'"));
   try {
-    for (const Node& graphNode : graph.nodes) {
+    // Residual fusion: fused convolutions get their kernel here, the nodes they absorb a no-op;
+    // the memory plan sees the fused inputs and outputs (Impl::plan).
+    PlannedFusions fused = flow ? planFusions(graph, options, m.isa) : PlannedFusions{};
+    std::vector<kernels::KernelPtr> preset(graph.nodes.size());
+    for (size_t i = 0; i < fused.fusions.size(); ++i) {
+      const ResidualFusion& f = fused.fusions[i];
+      const std::string& into = graph.nodes[static_cast<size_t>(f.conv)].name;
+      preset[static_cast<size_t>(f.conv)] = std::move(fused.convKernels[i]);
+      preset[static_cast<size_t>(f.eltwise)] = std::make_unique<FusedAway>(into);
+      if (f.act >= 0) preset[static_cast<size_t>(f.act)] = std::make_unique<FusedAway>(into);
+    }
+    m.plan = &graph;
+    if (!fused.fusions.empty()) {
+      Graph& pg = m.planStorage;
+      pg.values = graph.values;
+      pg.inputs = graph.inputs;
+      pg.outputs = graph.outputs;
+      pg.nodes.resize(graph.nodes.size());
+      for (size_t n = 0; n < graph.nodes.size(); ++n) {
+        pg.nodes[n].kind = graph.nodes[n].kind;
+        pg.nodes[n].inputs = graph.nodes[n].inputs;
+        pg.nodes[n].outputs = graph.nodes[n].outputs;
+      }
+      applyResidualFusions(pg, fused.fusions);
+      m.plan = &pg;
+    }
+    for (size_t n = 0; n < graph.nodes.size(); ++n) {
+      const Node& graphNode = graph.nodes[n];
+      if (preset[n]) {
+        m.kernelNames.push_back(preset[n]->name());
+        m.kernels.push_back(std::move(preset[n]));
+        continue;
+      }
       const bool strip = !flow && (graphNode.quant.quantized_input || graphNode.quant.writesIntegers());
       Node stripped;
       if (strip) {
@@ -114,7 +195,7 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
       dtypes[v] = valueDType(graph, static_cast<int>(v));
       elementBytes[v] = elementSize(dtypes[v]);
     }
-    const MemoryPlan plan = planMemory(graph, isView, !options.keep_values, elementBytes);
+    const MemoryPlan plan = planMemory(*m.plan, isView, !options.keep_values, elementBytes);
     std::vector<Tensor> buffers;
     for (size_t bytes : plan.bytes) buffers.emplace_back(Shape{static_cast<int64_t>((bytes + 3) / 4)});
     for (size_t v = 0; v < graph.values.size(); ++v)
@@ -124,13 +205,16 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
     return Status(StatusCode::Internal, "out of memory while preparing the model '" + graph.name + "'");
   }
 
-  for (const Node& node : graph.nodes) {
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    const Node& node = m.plan->nodes[n];
     std::vector<const Tensor*> in;
-    std::vector<Tensor*> out;
+    std::vector<Tensor*> out, observed;
     for (int v : node.inputs) in.push_back(&m.values[v]);
     for (int v : node.outputs) out.push_back(&m.values[v]);
+    for (int v : graph.nodes[n].outputs) observed.push_back(&m.values[v]);
     m.inPtrs.push_back(std::move(in));
     m.outPtrs.push_back(std::move(out));
+    m.observedPtrs.push_back(std::move(observed));
   }
   return ex;
 }
@@ -164,7 +248,7 @@ Status Executor::run(const std::vector<Tensor>& inputs, const NodeObserver& obse
         return;
       }
       if (observer) {
-        std::vector<const Tensor*> outs(m.outPtrs[n].begin(), m.outPtrs[n].end());
+        std::vector<const Tensor*> outs(m.observedPtrs[n].begin(), m.observedPtrs[n].end());
         observer(static_cast<int>(n), outs);
       }
     }
@@ -181,5 +265,9 @@ Isa Executor::isa() const { return impl_->isa; }
 const std::string& Executor::kernelName(int node) const { return impl_->kernelNames[node]; }
 const std::vector<int64_t>& Executor::nodeTimesNs() const { return impl_->timesNs; }
 size_t Executor::activationBytes() const { return impl_->activationBytes; }
+
+int residualFusionCount(const Graph& graph, const ExecutorOptions& options) {
+  return fusionAllowed(options) ? static_cast<int>(findResidualFusions(graph).size()) : 0;
+}
 
 }  // namespace eqw

@@ -19,6 +19,7 @@ struct BenchOptions {
   Isa isa = Isa::Avx512Vnni;     // cap; lowered to what the CPU allows
   bool per_layer = false;        // also time every layer (median over the loops)
   bool reference = false;        // scalar reference kernels
+  bool fuse_residual = true;     // ExecutorOptions::fuse_residual (integer graphs)
   uint64_t seed = 1;             // for the random input
 };
 

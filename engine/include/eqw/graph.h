@@ -46,6 +46,12 @@ struct NodeQuant {
   float output_scale = 0.f;
   int output_bits = 0;
   bool output_unsigned = false;
+  // Residual fusion (set only by the Executor on its private copy of a node, never by
+  // integerGraph): the convolution also reads a second float tensor `other` of its output's
+  // shape and writes y = residual_act(act(...) + other), the Eltwise sum (and the ReLU) that
+  // followed it. residual_act: None or ReLU.
+  bool residual_add = false;
+  Activation residual_act{};
   bool active() const { return bits > 0; }
   bool writesIntegers() const { return output_scale > 0.f; }
   bool operator==(const NodeQuant&) const = default;

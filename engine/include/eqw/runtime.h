@@ -25,7 +25,18 @@ struct ExecutorOptions {
   // are valid (observers still see every node's outputs during the run). It also runs an
   // integer graph's int8 flow (eqw/integer.h) as floats, so that every value reads as F32.
   bool keep_values = false;
+  // On an integer graph with the int8 flow (not keep_values): a float-output integer convolution
+  // whose only reader is an Eltwise sum with another input already computed (and the ReLU after
+  // it, if that is the sum's only reader) runs as one kernel that adds the other input while each
+  // tile is hot; the Eltwise and ReLU nodes then run a no-op kernel named "fused into <conv>".
+  // Bit-identical to the unfused run. The conv's and the sum's own outputs are then never written
+  // (observers see empty tensors for them).
+  bool fuse_residual = true;
 };
+
+// How many Eltwise sums an Executor with `options` fuses into their convolution on `graph`
+// (ExecutorOptions::fuse_residual), without building one.
+int residualFusionCount(const Graph& graph, const ExecutorOptions& options);
 
 // Called after each node runs, with the node index and its outputs. Used by observers
 // (statistics, per-layer metrics). Must not keep the pointers past the call. On an integer graph

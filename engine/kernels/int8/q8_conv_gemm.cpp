@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstring>
 #include <new>
+#include <string>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -45,6 +46,13 @@ class Q8ConvGemm final : public OpKernel {
     if (in.empty() || out.empty() || in[0]->numel() != l_.c * l_.h * l_.w || out[0]->numel() != l_.oc * pixels_ ||
         in[0]->dtype() != inputDType(l_) || out[0]->dtype() != outputDType(l_))
       return internalError(name_ + ": tensors do not match the shapes the kernel was built for");
+    // A residual layer's second input: the output's shape in floats (Q8Layer::residual).
+    const float* other = nullptr;
+    if (l_.residual) {
+      if (in.size() != 2 || !in[1] || in[1]->dtype() != DType::F32 || in[1]->numel() != out[0]->numel())
+        return internalError(name_ + ": the residual input is missing or does not match the output");
+      other = in[1]->f32();
+    }
     try {
       quantizeInput(*in[0], ctx);
       if (!pointwise_ && !direct_) frame(ctx);
@@ -80,7 +88,7 @@ class Q8ConvGemm final : public OpKernel {
           for (int64_t pt = p0; pt < p1; ++pt) {
             const Q8GemmTileFn fn = tile_.fn16 && pixels_ - pt * kTilePixels <= 16 ? tile_.fn16 : tile_.fn;
             fn(kGroups_, wpack_.data() + rt * kGroups_ * kTileRows * 4, panels.data() + (pt - p0) * panelBytes, c);
-            store(c, rt, pt, y);
+            store(c, rt, pt, y, other);
           }
       }
     });
@@ -291,9 +299,13 @@ class Q8ConvGemm final : public OpKernel {
   // requantized onto the consumers' grid by the same row quantizer they would use — in one call
   // over the whole tile when its rows are full, since the row quantizer's vector loop (64 bytes a
   // step on AVX-512) leaves a 32-pixel row to its scalar tail.
-  void store(const int32_t* c, int64_t rt, int64_t pt, void* y) const {
+  void store(const int32_t* c, int64_t rt, int64_t pt, void* y, const float* other) const {
     const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
     const int64_t rows = std::min<int64_t>(kTileRows, l_.oc - rt * kTileRows);
+    if (other) {
+      storeResidual(c, rt, p0, count, rows, static_cast<float*>(y), other);
+      return;
+    }
     if (l_.out_q && tile_.requantTile && act_ >= 0) {
       const int64_t o = rt * kTileRows;
       tile_.requantTile(c, static_cast<int>(rows), static_cast<int>(count), corr_.data() + o, l_.deq.data() + o, l_.bias.data() + o,
@@ -329,6 +341,46 @@ class Q8ConvGemm final : public OpKernel {
     for (int64_t r = 0; r < rows; ++r) std::memcpy(out + r * pixels_, bytes + r * kTilePixels, kTilePixels);
   }
 
+  // Residual fusion: the tile dequantized and `other` added (then the residual ReLU) while the
+  // tile is hot — in the ISA's tile epilogue where it has one, else row by row right after the
+  // rows are written.
+  static constexpr int64_t kResidualAhead = 4;
+  void storeResidual(const int32_t* c, int64_t rt, int64_t p0, int64_t count, int64_t rows, float* y, const float* other) const {
+    const int64_t o0 = rt * kTileRows, at = o0 * pixels_ + p0;
+    const int relu = l_.res_relu ? 1 : 0;
+    // `other` and y are read and written 12 rows at a time, 128 bytes per row from pages apart:
+    // too many streams for the hardware prefetcher, so the rows of the tile kResidualAhead
+    // pixel tiles on are fetched now (a run of tiles goes along the same rows).
+    const int64_t ahead = p0 + kResidualAhead * kTilePixels;
+    if (ahead < pixels_)
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t i = at + r * pixels_ + kResidualAhead * kTilePixels;
+        __builtin_prefetch(other + i);
+        __builtin_prefetch(other + i + 16);
+        __builtin_prefetch(y + i, 1);
+        __builtin_prefetch(y + i + 16, 1);
+      }
+    if (tile_.residualTile && act_ >= 0) {
+      tile_.residualTile(c, static_cast<int>(rows), static_cast<int>(count), corr_.data() + o0, l_.deq.data() + o0,
+                         l_.bias.data() + o0, act_, l_.act.a, l_.act.b, other + at, relu, y + at, pixels_);
+      return;
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t o = o0 + r;
+      float* yo = y + at + r * pixels_;
+      const float* oo = other + at + r * pixels_;
+      tile_.dequant(c + r * kTilePixels, count, corr_[static_cast<size_t>(o)], l_.deq[static_cast<size_t>(o)],
+                    l_.bias[static_cast<size_t>(o)], act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, yo);
+      if (act_ < 0)
+        for (int64_t j = 0; j < count; ++j) yo[j] = applyActivation(l_.act, yo[j]);
+      if (tile_.residualRow) {
+        tile_.residualRow(yo, oo, count, relu);
+      } else {
+        for (int64_t j = 0; j < count; ++j) yo[j] = addResidual(l_, yo[j], oo[j]);
+      }
+    }
+  }
+
   Q8Layer l_;
   Q8Tile tile_;
   std::string name_;
@@ -358,7 +410,9 @@ void q8GemmTileScalar(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_
 }
 
 Result<KernelPtr> makeQ8Fast(const Node& resolved, const std::vector<Shape>& in, const std::vector<Shape>& out, Isa isa) {
-  if (isDepthwise(resolved, in)) return makeQ8Depthwise(resolved, in, out, isa);
+  // A residual layer (NodeQuant::residual_add) runs on the GEMM or, without one, the reference:
+  // the depthwise and fully connected kernels do not read the residual input.
+  if (!resolved.quant.residual_add && isDepthwise(resolved, in)) return makeQ8Depthwise(resolved, in, out, isa);
   if (resolved.kind == OpKind::InnerProduct) return makeQ8InnerProduct(resolved, in, out, isa);
   if (resolved.kind != OpKind::Convolution || resolved.p<ConvParams>().group != 1) return KernelPtr{};
   const Q8Tile tile = q8GemmTile(isa, resolved.quant.bits, resolved.quant.weight_qmax);
@@ -394,6 +448,12 @@ void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
                              int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride);
 void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                              int act, float a, float b, float* y, int64_t ystride);
+void q8ResidualTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                              int act, float a, float b, const float* other, int relu, float* y, int64_t ystride);
+void q8ResidualRowAvx512Vnni(float* y, const float* other, int64_t n, int relu);
+void q8ResidualRowAvxVnni(float* y, const float* other, int64_t n, int relu);
+void q8ResidualRowAvx2(float* y, const float* other, int64_t n, int relu);
+void q8ResidualRowSse41(float* y, const float* other, int64_t n, int relu);
 void q8GemmTileAvxVnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8GemmTileAvx2I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
@@ -401,7 +461,9 @@ void q8GemmTileSse41U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32
 void q8GemmTileSse41I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 #endif
 
-Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
+namespace {
+// The tile without its residual steps (filled in by q8GemmTile).
+Q8Tile q8GemmTileBase(Isa isa, int inputBits, int weightQmax) {
 #if defined(EQW_X86_KERNELS)
   const int level = static_cast<int>(isa);
   if (level >= static_cast<int>(Isa::Avx512Vnni) && isaSupported(Isa::Avx512Vnni)) return {q8GemmTileAvx512Vnni, "avx512vnni", q8QuantizeRowAvx512Vnni, q8DequantRowAvx512Vnni, q8PackPanelAvx512Vnni,
@@ -420,6 +482,22 @@ Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
   (void)isa, (void)inputBits, (void)weightQmax;
 #endif
   return {};
+}
+}  // namespace
+
+Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
+  Q8Tile t = q8GemmTileBase(isa, inputBits, weightQmax);
+#if defined(EQW_X86_KERNELS)
+  const std::string level = t.isa;
+  if (level == "avx512vnni") {
+    t.residualTile = q8ResidualTileAvx512Vnni;
+    t.residualRow = q8ResidualRowAvx512Vnni;
+  }
+  if (level == "avxvnni") t.residualRow = q8ResidualRowAvxVnni;
+  if (level == "avx2") t.residualRow = q8ResidualRowAvx2;
+  if (level == "sse41") t.residualRow = q8ResidualRowSse41;
+#endif
+  return t;
 }
 
 Q8Rows q8Rows(Isa isa) {

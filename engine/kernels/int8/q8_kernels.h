@@ -47,6 +47,13 @@ using Q8DequantTileFn = void (*)(const int32_t* c, int rows, int count, const in
 // out[r * ostride + j] = q8::quantize(y, scale, lo, hi) as a byte. Null where the ISA has none.
 using Q8RequantTileFn = void (*)(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                                  int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride);
+// Residual fusion (Q8Layer::residual): y[i] = y[i] + other[i], then ReLU when relu (v > 0 ? v : 0,
+// NaN to 0), over a row the dequantization has just written. Null below SSE4.1 (the driver's loop).
+using Q8ResidualRowFn = void (*)(float* y, const float* other, int64_t n, int relu);
+// The dequantization tile (Q8DequantTileFn) with the residual in its epilogue: y[r * ystride + j] =
+// relu?(dequantized + other[r * ystride + j]). Null where the ISA has none (dequant, then the row step).
+using Q8ResidualTileFn = void (*)(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                                  int act, float a, float b, const float* other, int relu, float* y, int64_t ystride);
 struct Q8Tile {
   Q8GemmTileFn fn = nullptr;
   const char* isa = "";  // "avx512vnni", "avxvnni", "avx2"
@@ -58,6 +65,8 @@ struct Q8Tile {
   // most 16 (14x14 and 28x28 planes); null: fn runs.
   Q8GemmTileFn fn16 = nullptr;
   Q8RequantTileFn requantTile = nullptr;
+  Q8ResidualRowFn residualRow = nullptr;
+  Q8ResidualTileFn residualTile = nullptr;
 };
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax);
 

@@ -70,6 +70,14 @@ Result<Q8Layer> prepareLayer(const Node& node, const Shape& in, const Shape& out
     l.out_lo = q.output_unsigned ? 0.f : -qmaxOut;
     l.out_hi = qmaxOut;
   }
+  if (q.residual_add) {
+    if (node.kind != OpKind::Convolution || q.writesIntegers())
+      return invalidArgument(label(node) + ": a residual add needs a convolution with float output");
+    if (q.residual_act.kind != ActKind::None && q.residual_act.kind != ActKind::ReLU)
+      return unsupported(label(node) + ": residual activation " + toString(q.residual_act.kind) + " (None or ReLU)");
+    l.residual = true;
+    l.res_relu = q.residual_act.kind == ActKind::ReLU;
+  }
   bool hasBias = false;
   if (l.conv) {
     l.p = node.p<ConvParams>();

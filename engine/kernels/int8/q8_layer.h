@@ -46,7 +46,18 @@ struct Q8Layer {
   bool in_q = false;
   bool out_q = false;
   float out_scale = 1.f, out_lo = -127.f, out_hi = 127.f;
+  // Residual fusion (NodeQuant::residual_add): a second float input `other` of the output's
+  // shape is added after act, y = res_relu ? relu(y + other) : y + other (the f32 Eltwise sum and
+  // ReLU: x > 0 ? x : 0). Float output only.
+  bool residual = false;
+  bool res_relu = false;
 };
+
+// y + other, then the residual ReLU, as the f32 Eltwise and activation kernels compute them.
+inline float addResidual(const Q8Layer& l, float y, float other) {
+  const float v = y + other;
+  return l.res_relu ? (v > 0.f ? v : 0.f) : v;
+}
 
 // Errors name the node: bad scales, weight-scale counts, an op kind that is not quantizable.
 Result<Q8Layer> prepareLayer(const Node& resolved, const Shape& in, const Shape& out);

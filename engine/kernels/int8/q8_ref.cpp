@@ -20,9 +20,13 @@ class Q8Ref final : public OpKernel {
 
   // RefKernel's checks with the layer's tensor types (the int8 flow reads and writes bytes).
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
-    if (in.size() != in_.size() || out.size() != out_.size() || in_.empty() || out_.empty())
-      return internalError(name_ + ": expected " + std::to_string(in_.size()) + " input(s) and " + std::to_string(out_.size()) +
+    // A residual layer also reads `other` (Q8Layer::residual), the output's shape in floats.
+    const size_t inputs = in_.size() + (l_.residual ? 1 : 0);
+    if (in.size() != inputs || out.size() != out_.size() || in_.empty() || out_.empty())
+      return internalError(name_ + ": expected " + std::to_string(inputs) + " input(s) and " + std::to_string(out_.size()) +
                            " output(s)");
+    if (l_.residual && (!in.back() || in.back()->dtype() != DType::F32 || in.back()->numel() != ref::product(out_[0])))
+      return internalError(name_ + ": the residual input is not " + toString(out_[0]) + " float32");
     if (!in[0] || in[0]->empty() || in[0]->dtype() != inputDType(l_) || in[0]->numel() != ref::product(in_[0]))
       return internalError(name_ + ": input is not " + toString(in_[0]) + " " + toString(inputDType(l_)));
     if (!out[0] || out[0]->empty() || out[0]->dtype() != outputDType(l_) || out[0]->numel() != ref::product(out_[0]))
@@ -54,6 +58,10 @@ class Q8Ref final : public OpKernel {
       for (int64_t o = b; o < e; ++o) {
         if (l_.conv) convPlane(o, y.data());
         else y[0] = dequantize(l_, o, dot(o));
+        if (l_.residual) {
+          const float* other = in.back()->f32() + o * plane;
+          for (int64_t i = 0; i < plane; ++i) y[static_cast<size_t>(i)] = addResidual(l_, y[static_cast<size_t>(i)], other[i]);
+        }
         if (!l_.out_q) {
           std::copy(y.begin(), y.end(), out[0]->f32() + o * plane);
           continue;

@@ -148,6 +148,31 @@ void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
   });
 }
 
+// Residual fusion (Q8ResidualTileFn): dequantized as above, then `other` (the same layout as y)
+// added while the tile is in registers, and ReLU as MAXPS(v, 0) (v > 0 ? v : 0, like the f32
+// activation kernels, for NaN and signed zeros too): one pass instead of conv, Eltwise and ReLU.
+void q8ResidualTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                              int act, float a, float b, const float* other, int relu, float* y, int64_t ystride) {
+  const __m512 zero = _mm512_setzero_ps();
+  forEachDequantized(c, rows, count, corr, deq, bias, act, a, b, [&](int r, int h, __mmask16 m, __m512 v) {
+    const int64_t at = r * ystride + h * 16;
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, other + at));
+    if (relu) v = _mm512_max_ps(v, zero);
+    _mm512_mask_storeu_ps(y + at, m, v);
+  });
+}
+
+// The residual row step (Q8ResidualRowFn), for activations the tile epilogue does not fuse.
+void q8ResidualRowAvx512Vnni(float* y, const float* other, int64_t n, int relu) {
+  const __m512 zero = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = n - i >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (n - i)) - 1u);
+    __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, y + i), _mm512_maskz_loadu_ps(m, other + i));
+    if (relu) v = _mm512_max_ps(v, zero);
+    _mm512_mask_storeu_ps(y + i, m, v);
+  }
+}
+
 // Dequantized as above and requantized in registers with quantizeRowImpl's steps (x86/
 // q8_rows_impl.h): the product, NaN to 0, the clamp as max(lo, v) / min(hi, v) (the reference's
 // v < lo ? lo : v and v > hi ? hi : v), then trunc(v + copysign(0.49999997, v)); the int32 kept

@@ -85,4 +85,20 @@ void q8GemmTileSse41I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32
     }
 }
 
+// The residual fusion's row step (Q8ResidualRowFn): y = y + other, then ReLU as MAXPS(v, 0), which
+// returns 0 for NaN and both zeros, like the f32 kernels' v > 0 ? v : 0.
+void q8ResidualRowSse41(float* y, const float* other, int64_t n, int relu) {
+  int64_t i = 0;
+  const __m128 zero = _mm_setzero_ps();
+  for (; i + 4 <= n; i += 4) {
+    __m128 v = _mm_add_ps(_mm_loadu_ps(y + i), _mm_loadu_ps(other + i));
+    if (relu) v = _mm_max_ps(v, zero);
+    _mm_storeu_ps(y + i, v);
+  }
+  for (; i < n; ++i) {
+    const float v = y[i] + other[i];
+    y[i] = relu && !(v > 0.f) ? 0.f : v;
+  }
+}
+
 }  // namespace eqw::kernels::q8

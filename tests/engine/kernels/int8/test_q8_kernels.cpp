@@ -259,6 +259,80 @@ TEST(Q8Conv, GemmEqualsTheReferenceBitForBit) {
   if (ran == 0) GTEST_SKIP() << "no integer GEMM tile runs on this CPU";
 }
 
+// Residual fusion (NodeQuant::residual_add): the GEMM and the reference read `other` as a second
+// input and write act(conv) + other, then the residual ReLU. Both equal the plain convolution's
+// output plus `other` computed here in float (v > 0 ? v : 0), bit for bit, with -0, zeros,
+// negatives and a NaN in `other`; every ISA level with a GEMM tile.
+Tensor residualOther(const Shape& shape, std::mt19937& rng) {
+  Tensor t = randomTensor(shape, rng, -3.f, 3.f);
+  float* x = t.f32();
+  for (int64_t i = 0; i < t.numel(); i += 3) x[i] = -0.f;
+  for (int64_t i = 1; i < t.numel(); i += 7) x[i] = 0.f;
+  x[t.numel() / 2] = std::nanf("");
+  return t;
+}
+
+TEST(Q8Conv, ResidualGemmAndReferenceEqualConvPlusOther) {
+  std::mt19937 rng(23);
+  ThreadPool pool(2);
+  int ran = 0;
+  for (Isa isa : integerLevels())
+    for (bool relu : {false, true})
+      for (const ConvCase& cc : kCases) {
+        std::vector<Tensor> inputs;
+        Node n = quantConv(cc, 8, false, rng, &inputs);
+        std::vector<Shape> outShapes;
+        ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+        auto plain = makeQ8Reference(n, {inputs[0].shape()}, outShapes);
+        ASSERT_TRUE(plain.isOk()) << plain.status().toString();
+        Status s;
+        const Tensor conv = runKernel(**plain, inputs, outShapes, nullptr, &s)[0];
+        ASSERT_TRUE(s.isOk()) << s.toString();
+        const Tensor other = residualOther(outShapes[0], rng);
+        Tensor want(outShapes[0]);
+        for (int64_t i = 0; i < want.numel(); ++i) {
+          const float v = conv.f32()[i] + other.f32()[i];
+          want.f32()[i] = relu ? (v > 0.f ? v : 0.f) : v;
+        }
+        Node fused = n;
+        fused.quant.residual_add = true;
+        fused.quant.residual_act.kind = relu ? ActKind::ReLU : ActKind::None;
+        auto ref = makeQ8Reference(fused, {inputs[0].shape()}, outShapes);
+        auto fast = makeQ8Fast(fused, {inputs[0].shape()}, outShapes, isa);
+        ASSERT_TRUE(ref.isOk() && fast.isOk());
+        const std::string what = std::string(toString(isa)) + (relu ? " relu" : "") + " c" + std::to_string(cc.c) + " oc" +
+                                 std::to_string(cc.oc) + " k" + std::to_string(cc.k);
+        std::vector<std::pair<OpKernel*, const ThreadPool*>> kernels{{ref->get(), nullptr}};
+        if (*fast) kernels.push_back({fast->get(), &pool});
+        for (auto [k, p] : kernels) {
+          const Tensor got = runKernel(*k, {inputs[0], other}, outShapes, p, &s)[0];
+          ASSERT_TRUE(s.isOk()) << k->name() << " " << what << ": " << s.toString();
+          EXPECT_EQ(std::memcmp(got.f32(), want.f32(), sizeof(float) * static_cast<size_t>(want.numel())), 0) << k->name() << " " << what;
+        }
+        // Without the residual input the kernel refuses to run (no silent plain convolution).
+        runKernel(**ref, inputs, outShapes, nullptr, &s);
+        EXPECT_FALSE(s.isOk()) << what;
+        ran += *fast ? 1 : 0;
+      }
+  if (ran == 0) GTEST_SKIP() << "no integer GEMM tile runs on this CPU";
+}
+
+// Only a convolution with float output takes a residual, and only None or ReLU after it.
+TEST(Q8Conv, ResidualOnOtherLayersIsAClearError) {
+  std::mt19937 rng(5);
+  std::vector<Tensor> inputs;
+  Node n = quantConv(kCases[0], 8, false, rng, &inputs);
+  std::vector<Shape> outShapes;
+  ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+  n.quant.residual_add = true;
+  n.quant.residual_act.kind = ActKind::Sigmoid;
+  EXPECT_FALSE(makeQ8Reference(n, {inputs[0].shape()}, outShapes).isOk());
+  n.quant.residual_act.kind = ActKind::ReLU;
+  n.quant.output_scale = 10.f;
+  n.quant.output_bits = 8;
+  EXPECT_FALSE(makeQ8Reference(n, {inputs[0].shape()}, outShapes).isOk());
+}
+
 struct DwCase {
   int c, h, w, k, stride, pad, dilation;
   ActKind act;
