@@ -2,8 +2,10 @@
 // 4-deep k groups; per run the input is quantized (+128 when signed) and, where it has pads,
 // framed by the pad value; each task unrolls (im2col) a block of kTilePixels-pixel panels of the
 // same k groups straight from those planes and runs the ISA's tile for its channel tiles over
-// them, each tile followed by its dequantization (and requantization on the int8 flow). Grouped
-// convolutions are not covered (the reference runs them).
+// them, each tile followed by its dequantization (and requantization on the int8 flow). Stride-2
+// layers pack from planes split by column parity (or, 1x1 without pads, a compact input), and
+// last row / pixel tiles run partial tiles where the ISA has them. Grouped convolutions are not
+// covered (the reference runs them).
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -34,6 +36,7 @@ class Q8ConvGemm final : public OpKernel {
     corr_.resize(static_cast<size_t>(l_.oc));
     for (int64_t o = 0; o < l_.oc; ++o) corr_[static_cast<size_t>(o)] = shift_ * l_.wsum[static_cast<size_t>(o)];
     planFrame();
+    planPhases();
   }
 
   const char* name() const override { return name_.c_str(); }
@@ -56,6 +59,8 @@ class Q8ConvGemm final : public OpKernel {
     try {
       quantizeInput(*in[0], ctx);
       if (!pointwise_ && !direct_) frame(ctx);
+      if (phased_) splitPhases(ctx);
+      if (subsample_ && l_.in_q) subsample(ctx);
     } catch (const std::bad_alloc&) {
       return internalError(name_ + ": out of memory for the packed input");
     }
@@ -86,8 +91,7 @@ class Q8ConvGemm final : public OpKernel {
         for (int64_t pt = p0; pt < p1; ++pt) packPanel(pt, panels.data() + (pt - p0) * panelBytes);
         for (int64_t rt = chunk * rowTiles_ / chunks, re = (chunk + 1) * rowTiles_ / chunks; rt < re; ++rt)
           for (int64_t pt = p0; pt < p1; ++pt) {
-            const Q8GemmTileFn fn = tile_.fn16 && pixels_ - pt * kTilePixels <= 16 ? tile_.fn16 : tile_.fn;
-            fn(kGroups_, wpack_.data() + rt * kGroups_ * kTileRows * 4, panels.data() + (pt - p0) * panelBytes, c);
+            runTile(rt, pt, panels.data() + (pt - p0) * panelBytes, c);
             store(c, rt, pt, y, other);
           }
       }
@@ -97,6 +101,18 @@ class Q8ConvGemm final : public OpKernel {
   }
 
  private:
+  // One tile's sums into c: a partial tile for a last row tile of < 12 channels or a last pixel
+  // tile of < 32 pixels where the ISA has one, else the 16-pixel tile for <= 16 pixels.
+  void runTile(int64_t rt, int64_t pt, const uint8_t* panel, int32_t* c) const {
+    const int8_t* w = wpack_.data() + rt * kGroups_ * kTileRows * 4;
+    const int64_t count = std::min<int64_t>(kTilePixels, pixels_ - pt * kTilePixels);
+    const int64_t rows = std::min<int64_t>(kTileRows, l_.oc - rt * kTileRows);
+    if (tile_.part && (rows < kTileRows || count < kTilePixels))
+      return tile_.part(static_cast<int>(rows), static_cast<int>(count), kGroups_, w, panel, c);
+    const Q8GemmTileFn fn = tile_.fn16 && count <= 16 ? tile_.fn16 : tile_.fn;
+    fn(kGroups_, w, panel, c);
+  }
+
   // src_: the input as bytes, shifted by rawShift_ more on their way into the panels. An integer
   // input (the int8 flow) is read in place: the shift (+128 on a signed grid) is applied where
   // the bytes are copied anyway (framing, interleaving), not in a pass of its own.
@@ -108,9 +124,13 @@ class Q8ConvGemm final : public OpKernel {
       return;
     }
     rawShift_ = 0;
+    const float* x = in.f32();
+    if (subsample_) {
+      quantizeSubsampled(x, ctx);
+      return;
+    }
     xq_.resize(static_cast<size_t>(n));
     src_ = xq_.data();
-    const float* x = in.f32();
     parallelFor(ctx.pool, n, 16384, [&](int64_t b, int64_t e) {
       tile_.quantize(x + b, e - b, l_.in_scale, l_.in_lo, l_.in_hi, shift_, xq_.data() + b);
     });
@@ -123,6 +143,11 @@ class Q8ConvGemm final : public OpKernel {
   void planFrame() {
     const ConvParams& p = l_.p;
     pointwise_ = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pads == Pads2d{};
+    colStride_ = p.stride_w;
+    // 1x1 at stride 2 without pads (the bottleneck shortcuts): the taps' pixels are gathered into
+    // a compact input once per run, and the layer packs as a pointwise one.
+    subsample_ = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_w == 2 && p.pads == Pads2d{};
+    pointwise_ = pointwise_ || subsample_;
     koff_.resize(static_cast<size_t>(l_.k));
     if (pointwise_) {
       for (int64_t k = 0; k < l_.k; ++k) koff_[static_cast<size_t>(k)] = k * pixels_;
@@ -165,8 +190,95 @@ class Q8ConvGemm final : public OpKernel {
     });
   }
 
+  // Stride 2 across columns, with a frame: every framed plane row is split once per run into its
+  // even columns then its odd ones, so that a tap's run of output
+  // pixels is contiguous bytes and the panels pack as at stride 1 (one 32-byte load per row of k
+  // where the tile stays in one output row) instead of 64-byte loads narrowed to their even bytes.
+  // Column 2 * ox + kx * dw of a row is byte ox + (kx * dw) / 2 of the half its parity picks.
+  void planPhases() {
+    const ConvParams& p = l_.p;
+    phased_ = !pointwise_ && !direct_ && tile_.pack && p.stride_w == 2;
+    if (!phased_) return;
+    colStride_ = 1;
+    const int64_t taps = static_cast<int64_t>(p.kernel_h) * p.kernel_w, even = (wp_ + 1) / 2;
+    for (int64_t k = 0; k < l_.k; ++k) {
+      const int64_t c = k / taps, ky = (k / p.kernel_w) % p.kernel_h, col = (k % p.kernel_w) * p.dilation_w;
+      koff_[static_cast<size_t>(k)] = c * hp_ * wp_ + ky * p.dilation_h * wp_ + (col & 1 ? even : 0) + col / 2;
+    }
+  }
+
+  void splitPhases(const ExecContext& ctx) {
+    const int64_t rows = l_.c * hp_, even = (wp_ + 1) / 2;
+    split_.resize(static_cast<size_t>(rows * wp_ + kSlack));
+    parallelFor(ctx.pool, rows, 64, [&](int64_t b, int64_t e) {
+      for (int64_t r = b; r < e; ++r) splitRow(framed_.data() + r * wp_, wp_, 0, split_.data() + r * wp_, split_.data() + r * wp_ + even);
+    });
+  }
+
+  // A float input of a 1x1 stride 2 layer: only the pixels it reads are quantized, straight into
+  // sub_ (the same bytes subsample() would pick from the whole quantized input).
+  void quantizeSubsampled(const float* x, const ExecContext& ctx) {
+    sub_.resize(static_cast<size_t>(l_.c * pixels_ + kSlack));
+    std::vector<uint8_t>& sub = sub_;
+    // Rows gathered 64 at a time into one run of floats: the row quantizer's vector loop takes
+    // 64 values a step, a single 28-pixel row would go to its scalar tail.
+    parallelFor(ctx.pool, l_.c * l_.oh, 64, [&](int64_t b, int64_t e) {
+      thread_local std::vector<float> rows;
+      for (int64_t r0 = b; r0 < e; r0 += 64) {
+        const int64_t r1 = std::min(e, r0 + 64);
+        rows.resize(static_cast<size_t>((r1 - r0) * l_.ow));
+        for (int64_t r = r0; r < r1; ++r) {
+          const float* s = x + ((r / l_.oh) * l_.h + (r % l_.oh) * l_.p.stride_h) * l_.w;
+          float* d = rows.data() + (r - r0) * l_.ow;
+          for (int64_t i = 0; i < l_.ow; ++i) d[i] = s[2 * i];
+        }
+        tile_.quantize(rows.data(), (r1 - r0) * l_.ow, l_.in_scale, l_.in_lo, l_.in_hi, shift_, sub.data() + r0 * l_.ow);
+      }
+    });
+    src_ = sub_.data();
+  }
+
+  // The input's pixels (oy * stride_h, ox * 2), shifted, as [c][oh * ow]: the source of a 1x1
+  // stride 2 layer's panels from now on (src_, with nothing left to shift).
+  void subsample(const ExecContext& ctx) {
+    sub_.resize(static_cast<size_t>(l_.c * pixels_ + kSlack));
+    const int64_t rows = l_.c * l_.oh;
+    std::vector<uint8_t>& sub = sub_;
+    parallelFor(ctx.pool, rows, 64, [&](int64_t b, int64_t e) {
+      for (int64_t r = b; r < e; ++r) {
+        const int64_t c = r / l_.oh, oy = r % l_.oh;
+        splitRow(src_ + (c * l_.h + oy * l_.p.stride_h) * l_.w, std::min(l_.w, 2 * l_.ow), rawShift_, sub.data() + r * l_.ow, nullptr);
+      }
+    });
+    src_ = sub_.data();
+    rawShift_ = 0;
+  }
+
+  // Bytes 0, 2, 4 ... of src (+ flip, wrapping) to even, bytes 1, 3 ... to odd (when not null).
+  static void splitRow(const uint8_t* src, int64_t n, uint8_t flip, uint8_t* even, uint8_t* odd) {
+    int64_t done = 0;
+#if defined(__SSE2__)
+    const __m128i s = _mm_set1_epi8(static_cast<char>(flip)), lo = _mm_set1_epi16(0x00ff);
+    // 32 bytes a step at even offsets; the last step overlaps the one before (the same bytes
+    // written again) rather than a byte loop; an odd row's last byte is left to the loop below.
+    for (int64_t i = 0; n >= 32; i = std::min(i + 32, (n - 32) & ~int64_t{1})) {
+      const __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)), s);
+      const __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i + 16)), s);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(even + i / 2), _mm_packus_epi16(_mm_and_si128(a, lo), _mm_and_si128(b, lo)));
+      if (odd) _mm_storeu_si128(reinterpret_cast<__m128i*>(odd + i / 2), _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_srli_epi16(b, 8)));
+      done = i + 32;
+      if (done >= n - 1) break;
+    }
+#endif
+    for (int64_t i = done; i < n; ++i) {
+      if (!(i & 1)) even[i / 2] = static_cast<uint8_t>(src[i] ^ flip);
+      else if (odd) odd[i / 2] = static_cast<uint8_t>(src[i] ^ flip);
+    }
+  }
+
   // One pixel tile's pixels as runs within output rows (Q8PixelRun): pixel j of a run, in tap
-  // row k, is the byte at koff_[k] + delta + j * stride_w of the planes (framed, or the input).
+  // row k, is the byte at koff_[k] + delta + j * colStride_ of the planes (framed, split by
+  // column parity, or the input).
   int pixelRuns(int64_t pt, Q8PixelRun* runs) const {
     const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
     if (pointwise_) {
@@ -176,7 +288,7 @@ class Q8ConvGemm final : public OpKernel {
     int n = 0;
     for (int64_t j = 0; j < count;) {
       const int64_t oy = (p0 + j) / l_.ow, ox = (p0 + j) % l_.ow, len = std::min(l_.ow - ox, count - j);
-      runs[n++] = {static_cast<int>(j), static_cast<int>(len), oy * l_.p.stride_h * wp_ + (ox - j) * l_.p.stride_w};
+      runs[n++] = {static_cast<int>(j), static_cast<int>(len), oy * l_.p.stride_h * wp_ + (ox - j) * colStride_};
       j += len;
     }
     return n;
@@ -251,6 +363,10 @@ class Q8ConvGemm final : public OpKernel {
     }
     Q8PixelRun runs[kTilePixels];
     const int n = pixelRuns(pt, runs);
+    if (phased_) {
+      tile_.pack(split_.data(), koff_.data(), l_.k, kGroups_, runs, n, 1, 0, dst);
+      return;
+    }
     const uint8_t* base = direct_ ? src_ : framed_.data();
     const uint8_t* end = direct_ ? src_ + l_.c * l_.h * l_.w : framed_.data() + framed_.size();
     if (tile_.pack && (l_.p.stride_w == 1 || l_.p.stride_w == 2)) {
@@ -394,6 +510,11 @@ class Q8ConvGemm final : public OpKernel {
   int64_t hp_ = 0, wp_ = 0;     // the framed planes' height and width
   std::vector<int64_t> koff_;   // [k]: row k's offset into the framed planes
   std::vector<uint8_t> xq_, framed_;
+  bool phased_ = false;         // stride 2: the panels pack from split_ (planPhases)
+  int64_t colStride_ = 0;       // a run's step between pixels in the planes it packs from
+  std::vector<uint8_t> split_;
+  bool subsample_ = false;      // 1x1 stride 2 without pads: packed as pointwise from sub_
+  std::vector<uint8_t> sub_;
   const uint8_t* src_ = nullptr;  // this run's input as bytes (xq_, or the input itself)
   uint8_t rawShift_ = 0;          // still to add to src_'s bytes (the int8 flow's signed input)
 };
@@ -444,6 +565,7 @@ void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, in
 void q8PackPanelAvx512Vnni(const uint8_t* base, const int64_t* koff, int64_t k, int64_t kGroups, const Q8PixelRun* runs,
                            int nRuns, int sw, uint8_t flip, uint8_t* dst);
 void q8GemmTile16Avx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+void q8GemmPartAvx512Vnni(int rows, int pixels, int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                              int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride);
 void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
@@ -492,6 +614,7 @@ Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
   if (level == "avx512vnni") {
     t.residualTile = q8ResidualTileAvx512Vnni;
     t.residualRow = q8ResidualRowAvx512Vnni;
+    t.part = q8GemmPartAvx512Vnni;
   }
   if (level == "avxvnni") t.residualRow = q8ResidualRowAvxVnni;
   if (level == "avx2") t.residualRow = q8ResidualRowAvx2;

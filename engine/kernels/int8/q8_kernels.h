@@ -14,6 +14,10 @@ namespace eqw::kernels::q8 {
 constexpr int kTileRows = 12;
 constexpr int kTilePixels = 32;
 using Q8GemmTileFn = void (*)(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
+// A partial tile: c's first `rows` (1..12) rows over its first `pixels` (1..32) pixels rounded up
+// to 8 (the other entries untouched), so that an output-channel count 12 does not divide and a
+// plane's last pixel tile (7x7: 17 pixels) waste less vpdpbusd work.
+using Q8GemmPartFn = void (*)(int rows, int pixels, int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 
 // The portable tile (the same sums in plain loops), and the strongest tile `isa` allows for a
 // layer: VNNI's vpdpbusd at any width; on AVX2, vpmaddubsw (u8 x s8 pairs summed into int16) is
@@ -67,6 +71,8 @@ struct Q8Tile {
   Q8RequantTileFn requantTile = nullptr;
   Q8ResidualRowFn residualRow = nullptr;
   Q8ResidualTileFn residualTile = nullptr;
+  // Partial tiles (Q8GemmPartFn); null: fn / fn16 run.
+  Q8GemmPartFn part = nullptr;
 };
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax);
 

@@ -2,6 +2,7 @@
 // vpdpbusd (4 u8 x s8 products summed into each int32 lane) per channel and 16 pixels per k group.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -58,53 +59,134 @@ void q8GemmTile16Avx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, 
   for (int r = 0; r < kRows; ++r) _mm512_storeu_si512(c + r * 32, acc[r]);
 }
 
+// A partial tile (Q8GemmPartFn): R <= 12 channels over the same panels (weights still 12 rows a
+// k group, the rows past R never read) and Z 16-pixel halves plus, when Y, 8 more pixels in a
+// ymm accumulator (half a vpdpbusd zmm's work): 64 channels cost 5 full tiles and a 4-row one
+// instead of 72 rows, a 7x7 plane's last 17 pixels 24 pixels' work instead of 32.
+namespace {
+template <int R, int Z, bool Y>
+void partTile(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
+  constexpr int Zs = Z > 0 ? Z : 1;  // no zero-length arrays
+  __m512i acc[R][Zs];
+  __m256i accY[R];
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r) {
+    for (int h = 0; h < Z; ++h) acc[r][h] = _mm512_setzero_si512();
+    if (Y) accY[r] = _mm256_setzero_si256();
+  }
+  for (int64_t g = 0; g < kGroups; ++g) {
+    __m512i xs[Zs];
+    for (int h = 0; h < Z; ++h) xs[h] = _mm512_loadu_si512(x + g * 128 + h * 64);
+    __m256i xy = _mm256_setzero_si256();
+    if (Y) xy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + g * 128 + Z * 64));
+    const int8_t* wg = w + g * kTileRows * 4;
+#pragma GCC unroll 12
+    for (int r = 0; r < R; ++r) {
+      int32_t four;
+      std::memcpy(&four, wg + r * 4, 4);
+      const __m512i b = _mm512_set1_epi32(four);
+      for (int h = 0; h < Z; ++h) acc[r][h] = _mm512_dpbusd_epi32(acc[r][h], xs[h], b);
+      if (Y) accY[r] = _mm256_dpbusd_epi32(accY[r], xy, _mm512_castsi512_si256(b));
+    }
+  }
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r) {
+    for (int h = 0; h < Z; ++h) _mm512_storeu_si512(c + r * 32 + h * 16, acc[r][h]);
+    if (Y) _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * 32 + Z * 16), accY[r]);
+  }
+}
+
+using PartFn = void (*)(int64_t, const int8_t*, const uint8_t*, int32_t*);
+template <int R>
+constexpr PartFn partWidths[4] = {partTile<R, 0, true>, partTile<R, 1, false>, partTile<R, 1, true>, partTile<R, 2, false>};
+constexpr const PartFn* partTable[12] = {partWidths<1>, partWidths<2>, partWidths<3>, partWidths<4>,  partWidths<5>,  partWidths<6>,
+                                         partWidths<7>, partWidths<8>, partWidths<9>, partWidths<10>, partWidths<11>, partWidths<12>};
+}  // namespace
+
+void q8GemmPartAvx512Vnni(int rows, int pixels, int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
+  const int r = std::clamp(rows, 1, kTileRows), eighths = std::clamp((pixels + 7) / 8, 1, 4);
+  partTable[r - 1][eighths - 1](kGroups, w, x, c);
+}
+
 // The input panel (Q8PackPanelFn): each row's runs gathered by masked byte loads straight from the
 // source (no copy through a buffer, no read outside the runs), then 4 rows of 32 bytes
 // interleaved into 4-byte k groups: bytes, then 16-bit pairs, within 128-bit lanes, and the lanes
-// put in pixel order.
+// put in pixel order. The loop is instantiated per stride and run count (one unmasked run of 32,
+// one or two masked runs, any number), so that the common shapes run without branches per row.
+namespace {
+// One row of k's 32 tile bytes from p. Stride 2: 64 bytes, the wanted ones even, narrowed by
+// vpmovwb (each 16-bit lane's low byte). delta may point before the source's start; only the
+// masked lanes are read.
+template <int Sw, int Runs>
+inline __m256i loadRow(const uint8_t* p, const Q8PixelRun* runs, int nRuns, const __mmask64* masks) {
+  auto at = [&](int r) { return reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + runs[r].delta); };
+  if constexpr (Runs == 0) {
+    return _mm256_loadu_si256(static_cast<const __m256i*>(at(0)));
+  } else {
+    const int n = Runs > 0 ? Runs : nRuns;
+    if constexpr (Sw == 2) {
+      __m512i wide = _mm512_maskz_loadu_epi8(masks[0], at(0));
+      for (int r = 1; r < n; ++r) wide = _mm512_mask_loadu_epi8(wide, masks[r], at(r));
+      return _mm512_cvtepi16_epi8(wide);
+    } else {
+      __m256i row = _mm256_maskz_loadu_epi8(static_cast<__mmask32>(masks[0]), at(0));
+      for (int r = 1; r < n; ++r) row = _mm256_mask_loadu_epi8(row, static_cast<__mmask32>(masks[r]), at(r));
+      return row;
+    }
+  }
+}
+
+inline void interleaveStore(const __m256i a[4], uint8_t* dst) {
+  const __m256i lo01 = _mm256_unpacklo_epi8(a[0], a[1]), hi01 = _mm256_unpackhi_epi8(a[0], a[1]);
+  const __m256i lo23 = _mm256_unpacklo_epi8(a[2], a[3]), hi23 = _mm256_unpackhi_epi8(a[2], a[3]);
+  const __m256i q0 = _mm256_unpacklo_epi16(lo01, lo23), q1 = _mm256_unpackhi_epi16(lo01, lo23);  // pixels 0-3 | 16-19, 4-7 | 20-23
+  const __m256i q2 = _mm256_unpacklo_epi16(hi01, hi23), q3 = _mm256_unpackhi_epi16(hi01, hi23);  // 8-11 | 24-27, 12-15 | 28-31
+  __m256i* o = reinterpret_cast<__m256i*>(dst);
+  _mm256_storeu_si256(o + 0, _mm256_permute2x128_si256(q0, q1, 0x20));
+  _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(q2, q3, 0x20));
+  _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(q0, q1, 0x31));
+  _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(q2, q3, 0x31));
+}
+
+template <int Sw, int Runs>
+void packGroups(const uint8_t* base, const int64_t* koff, int64_t k, int64_t kGroups, const Q8PixelRun* runs, int nRuns,
+                const __mmask64* masks, uint8_t flip, uint8_t* dst) {
+  const __m256i s = _mm256_set1_epi8(static_cast<char>(flip));
+  const int64_t full = std::min(k / 4, kGroups);
+  __m256i a[4];
+  for (int64_t g = 0; g < full; ++g) {
+    for (int q = 0; q < 4; ++q) a[q] = _mm256_xor_si256(loadRow<Sw, Runs>(base + koff[g * 4 + q], runs, nRuns, masks), s);
+    interleaveStore(a, dst + g * kTilePixels * 4);
+  }
+  // The last group: rows past k are zero bytes (before the flip, like every other byte).
+  for (int64_t g = full; g < kGroups; ++g) {
+    for (int q = 0; q < 4; ++q) {
+      const int64_t kk = g * 4 + q;
+      a[q] = _mm256_xor_si256(kk < k ? loadRow<Sw, Runs>(base + koff[kk], runs, nRuns, masks) : _mm256_setzero_si256(), s);
+    }
+    interleaveStore(a, dst + g * kTilePixels * 4);
+  }
+}
+}  // namespace
+
 void q8PackPanelAvx512Vnni(const uint8_t* base, const int64_t* koff, int64_t k, int64_t kGroups, const Q8PixelRun* runs,
                            int nRuns, int sw, uint8_t flip, uint8_t* dst) {
-  // Stride 2: 64 bytes per row, the wanted ones even, narrowed by vpmovwb (each 16-bit lane's
-  // low byte). Masks cover the bytes each run reads.
+  // Masks cover the bytes each run reads.
   __mmask64 masks[kTilePixels];
   for (int r = 0; r < nRuns; ++r) {
     const int bytes = runs[r].len * sw;
     masks[r] = (bytes >= 64 ? ~0ull : (1ull << bytes) - 1ull) << (runs[r].j * sw);
   }
   const bool whole = sw == 1 && nRuns == 1 && runs[0].j == 0 && runs[0].len == kTilePixels;
-  const __m256i s = _mm256_set1_epi8(static_cast<char>(flip));
-  for (int64_t g = 0; g < kGroups; ++g) {
-    __m256i a[4];
-    for (int q = 0; q < 4; ++q) {
-      const int64_t kk = g * 4 + q;
-      __m256i row = _mm256_setzero_si256();
-      if (kk < k) {
-        const uint8_t* p = base + koff[kk];
-        if (whole) {
-          row = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + runs[0].delta));
-        } else if (sw == 2) {
-          __m512i wide = _mm512_setzero_si512();
-          for (int r = 0; r < nRuns; ++r)
-            wide = _mm512_mask_loadu_epi8(wide, masks[r], reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + runs[r].delta));
-          row = _mm512_cvtepi16_epi8(wide);
-        } else {
-          // delta may be negative past the source's start; only the masked lanes are read.
-          for (int r = 0; r < nRuns; ++r)
-            row = _mm256_mask_loadu_epi8(row, static_cast<__mmask32>(masks[r]), reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + runs[r].delta));
-        }
-      }
-      a[q] = _mm256_xor_si256(row, s);
-    }
-    const __m256i lo01 = _mm256_unpacklo_epi8(a[0], a[1]), hi01 = _mm256_unpackhi_epi8(a[0], a[1]);
-    const __m256i lo23 = _mm256_unpacklo_epi8(a[2], a[3]), hi23 = _mm256_unpackhi_epi8(a[2], a[3]);
-    const __m256i q0 = _mm256_unpacklo_epi16(lo01, lo23), q1 = _mm256_unpackhi_epi16(lo01, lo23);  // pixels 0-3 | 16-19, 4-7 | 20-23
-    const __m256i q2 = _mm256_unpacklo_epi16(hi01, hi23), q3 = _mm256_unpackhi_epi16(hi01, hi23);  // 8-11 | 24-27, 12-15 | 28-31
-    __m256i* o = reinterpret_cast<__m256i*>(dst + g * kTilePixels * 4);
-    _mm256_storeu_si256(o + 0, _mm256_permute2x128_si256(q0, q1, 0x20));
-    _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(q2, q3, 0x20));
-    _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(q0, q1, 0x31));
-    _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(q2, q3, 0x31));
+  if (whole) return packGroups<1, 0>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
+  if (sw == 2) {
+    if (nRuns == 1) return packGroups<2, 1>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
+    if (nRuns == 2) return packGroups<2, 2>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
+    return packGroups<2, -1>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
   }
+  if (nRuns == 1) return packGroups<1, 1>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
+  if (nRuns == 2) return packGroups<1, 2>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
+  packGroups<1, -1>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
 }
 
 // Dequantizes a tile (Q8DequantTileFn) with the row function's arithmetic: the int32 to float

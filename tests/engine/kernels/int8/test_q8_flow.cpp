@@ -206,7 +206,7 @@ TEST(Q8Flow, GemmConvolutionsEqualTheFloatRoundTrip) {
     std::mt19937 rng(53);
     int i = 0;
     for (int c : {1, 3, 16, 37})
-      for (int oc : {1, 13, 24})
+      for (int oc : {1, 4, 13, 24, 64, 100})
         for (auto [k, stride, dil, hw] : {std::tuple{1, 1, 1, 7}, std::tuple{3, 1, 1, 9}, std::tuple{3, 2, 1, 11},
                                           std::tuple{5, 2, 1, 6}, std::tuple{3, 1, 2, 8}, std::tuple{1, 2, 1, 5},
                                           // rows wider than a pixel tile, tiles across rows, partial tiles

@@ -101,6 +101,42 @@ TEST(Q8Tiles, EveryTileEqualsTheScalarTile) {
   if (ran == 0) GTEST_SKIP() << "no integer tile runs on this CPU";
 }
 
+// The partial tiles (a last row tile of 1..11 channels, a last pixel tile of 1..31 pixels) equal
+// the scalar tile's first rows over the first pixels rounded up to 8, and leave the rest of c
+// untouched.
+TEST(Q8Tiles, PartialTilesEqualTheScalarTile) {
+  std::mt19937 rng(17);
+  int ran = 0;
+  for (Isa isa : {Isa::Avx512Vnni, Isa::AvxVnni, Isa::Avx2, Isa::Sse41}) {
+    if (!isaSupported(isa)) continue;
+    const Q8Tile tile = q8GemmTile(isa, 8, 127);
+    if (!tile.part) continue;
+    for (int64_t groups : {1, 3, 16, 37, 144}) {
+      std::vector<int8_t> w(static_cast<size_t>(groups * kTileRows * 4));
+      std::vector<uint8_t> x(static_cast<size_t>(groups * kTilePixels * 4));
+      for (auto& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+      for (auto& v : x) v = static_cast<uint8_t>(rng() % 256);
+      for (int i = 0; i < 8; ++i) w[static_cast<size_t>(i)] = -127, x[static_cast<size_t>(i)] = 255;
+      std::vector<int32_t> want(kTileRows * kTilePixels);
+      q8GemmTileScalar(groups, w.data(), x.data(), want.data());
+      for (int rows = 1; rows <= kTileRows; ++rows)
+        for (int pixels : {1, 4, 8, 9, 16, 17, 23, 24, 25, 31, 32}) {
+          const int width = (pixels + 7) / 8 * 8;
+          std::vector<int32_t> got(kTileRows * kTilePixels, -7);
+          tile.part(rows, pixels, groups, w.data(), x.data(), got.data());
+          for (int r = 0; r < kTileRows; ++r)
+            for (int j = 0; j < kTilePixels; ++j) {
+              const size_t i = static_cast<size_t>(r * kTilePixels + j);
+              ASSERT_EQ(got[i], r < rows && j < width ? want[i] : -7)
+                  << tile.isa << " " << rows << " rows x " << pixels << " pixels, k groups " << groups << " row " << r << " pixel " << j;
+            }
+          ++ran;
+        }
+    }
+  }
+  if (ran == 0) GTEST_SKIP() << "no ISA with partial tiles on this CPU";
+}
+
 // The whole-tile dequantization equals the row function bit for bit, signed zeros and partial
 // tiles included: sums equal to the correction with a -0 bias, Clip bounds at -0 and 0; the
 // requantizing one equals the row function followed by the row quantizer.
@@ -239,6 +275,27 @@ const ConvCase kCases[] = {
     {130, 8, 8, 26, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},    // K = 1170
     {9, 12, 40, 20, 3, 1, 0, 1, true, ActKind::None, 0.f},    // no pads: taps read the input in place
     {11, 9, 37, 13, 3, 2, 0, 1, false, ActKind::ReLU, 0.f},   // no pads, stride 2, in place
+    // Output-channel counts 12 does not divide (row tails of 4, 8, 1 ... channels) and 12's
+    // multiples, at strides 1 and 2, K a multiple of 4 or not.
+    {3, 10, 12, 4, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},     // 4 channels: a lone tail, K = 27
+    {6, 9, 9, 8, 3, 2, 1, 1, true, ActKind::None, 0.f},      // 8 channels, stride 2, K = 54
+    {16, 12, 12, 64, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},   // 64 = 5 x 12 + 4, K = 144
+    {64, 9, 9, 64, 1, 1, 0, 1, true, ActKind::None, 0.f},     // pointwise 64 -> 64
+    {20, 8, 8, 72, 1, 1, 0, 1, true, ActKind::ReLU, 0.f},     // 72: full tiles only
+    {13, 11, 11, 100, 3, 2, 1, 1, true, ActKind::Clip, 0.f},  // 100 = 8 x 12 + 4, K = 117, stride 2
+    {7, 6, 6, 13, 3, 1, 1, 1, false, ActKind::None, 0.f},     // 13 = 12 + 1
+    // Stride 2 packed from the split even / odd columns, rows wider than the 32-byte steps.
+    {3, 40, 70, 64, 7, 2, 3, 1, true, ActKind::ReLU, 0.f},    // conv1's shape: 76-wide framed rows
+    {4, 21, 67, 9, 3, 2, 1, 1, false, ActKind::None, 0.1f},   // odd framed width 69
+    {5, 30, 66, 11, 5, 2, 2, 2, true, ActKind::ReLU, 0.f},    // dilation 2 at stride 2
+    // 1x1 stride 2 without pads: the pixels gathered into a compact input.
+    {33, 13, 69, 100, 1, 2, 0, 1, true, ActKind::ReLU, 0.f},  // odd width 69: 35 outputs a row
+    {64, 16, 66, 8, 1, 2, 0, 1, false, ActKind::None, 0.f},   // even width, 8 channels
+    // Last pixel tiles of 17 (7x7), 4 (14x14) and 9 pixels: the 24- and 8-pixel partial tiles.
+    {24, 7, 7, 64, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},
+    {32, 14, 14, 100, 1, 1, 0, 1, true, ActKind::None, 0.f},
+    {8, 13, 13, 13, 3, 2, 1, 1, true, ActKind::Clip, 0.f},    // 7x7 outputs at stride 2
+    {12, 5, 5, 24, 3, 1, 1, 1, false, ActKind::None, 0.f},    // 25 pixels: one partial tile
 };
 
 TEST(Q8Conv, GemmEqualsTheReferenceBitForBit) {
