@@ -411,6 +411,26 @@
         <source>Evaluation images</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>live: %1 / %2 images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (range pass; the histogram follows in the second pass)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No statistics for %1 yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: |x| up to %2 so far; its histogram is collected in the second pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The histogram of %1 is shown when the job has finished</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>eqw::gui::ProbeController</name>

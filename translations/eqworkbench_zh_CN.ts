@@ -411,6 +411,26 @@
         <source>Evaluation images</source>
         <translation>评估图像</translation>
     </message>
+    <message>
+        <source>live: %1 / %2 images</source>
+        <translation>实时：%1 / %2 张图像</translation>
+    </message>
+    <message>
+        <source> (range pass; the histogram follows in the second pass)</source>
+        <translation>（范围统计阶段；直方图在第二遍中收集）</translation>
+    </message>
+    <message>
+        <source>No statistics for %1 yet</source>
+        <translation>%1 尚无统计数据</translation>
+    </message>
+    <message>
+        <source>%1: |x| up to %2 so far; its histogram is collected in the second pass</source>
+        <translation>%1：目前 |x| 最大为 %2；其直方图在第二遍中收集</translation>
+    </message>
+    <message>
+        <source>The histogram of %1 is shown when the job has finished</source>
+        <translation>%1 的直方图将在任务完成后显示</translation>
+    </message>
 </context>
 <context>
     <name>eqw::gui::ProbeController</name>

@@ -22,11 +22,24 @@ namespace {
 
 void fail(const QString& message) { std::fprintf(stderr, "eq-workbench: %s\n", message.toLocal8Bit().constData()); }
 
+// Turns the event loop for `ms`.
+void settle(int ms) {
+  QEventLoop loop;
+  QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+  loop.exec();
+}
+
+// How long the measurement goes on after the job's end: the finish handler and the redraws it
+// queues (table, histogram, plots) run on the GUI thread too.
+constexpr int kAfterJobMs = 400;
+
 // Waits for the job the step started; false (and the job's message) when it failed. A 10 ms timer
-// on the GUI thread measures responsiveness meanwhile: *longestGapMs is the longest time between
-// two of its ticks (the target: the GUI thread never blocks for more than 50 ms).
-bool waitForJob(MainWindow& window, QString* message, qint64* longestGapMs) {
+// on the GUI thread measures responsiveness meanwhile and for kAfterJobMs after the job's end:
+// *longestGapMs is the longest time between two of its ticks (the target: the GUI thread
+// never blocks for more than 50 ms). *liveSnapshots counts the partial statistics that arrived.
+bool waitForJob(MainWindow& window, QString* message, qint64* longestGapMs, int* liveSnapshots) {
   *longestGapMs = 0;
+  *liveSnapshots = 0;
   if (!window.jobs()->running()) return true;  // instant actions (save) start no job
   QElapsedTimer clock;
   clock.start();
@@ -39,10 +52,11 @@ bool waitForJob(MainWindow& window, QString* message, qint64* longestGapMs) {
   tick.start(10);
   bool ok = false;
   QEventLoop loop;
+  QObject::connect(window.jobs(), &JobRunner::liveStatistics, &loop, [&] { ++*liveSnapshots; });
   QObject::connect(window.jobs(), &JobRunner::finished, &loop, [&](bool success, const QString& text) {
     ok = success;
     *message = text;
-    loop.quit();
+    QTimer::singleShot(kAfterJobMs, &loop, &QEventLoop::quit);
   });
   loop.exec();
   return ok;
@@ -74,19 +88,28 @@ int runSteps(MainWindow& window, const QStringList& steps, const QString& screen
                .arg(step));
       return 1;
     }
+    // A layer is selected before the first job, so that a calibration's live histogram is drawn
+    // (and measured) while it runs.
+    const auto& rows = window.layerModel()->rows();
+    if (window.layerView()->selectedLayer().isEmpty() && !rows.empty()) {
+      window.layerView()->selectLayer(QString::fromStdString(rows.front().name));
+      settle(400);  // the selection's own redraws happen before the step, as for a user
+    }
     QElapsedTimer clock;
     clock.start();
     action->trigger();
     QString message;
     qint64 gap = 0;
-    if (!waitForJob(window, &message, &gap)) {
+    int live = 0;
+    if (!waitForJob(window, &message, &gap, &live)) {
       fail(QStringLiteral("step %1 '%2' failed: %3").arg(index).arg(step, message));
       return 1;
     }
-    std::printf("step %d %s: done in %.2f s, longest GUI-thread gap %lld ms\n", index, step.toLocal8Bit().constData(),
-                static_cast<double>(clock.elapsed()) / 1000.0, static_cast<long long>(gap));
+    std::printf("step %d %s: done in %.2f s, longest GUI-thread gap %lld ms (job end included)", index,
+                step.toLocal8Bit().constData(), static_cast<double>(clock.elapsed()) / 1000.0, static_cast<long long>(gap));
+    if (live > 0) std::printf(", %d live statistics snapshots", live);
+    std::printf("\n");
     // Show a layer: the worst one once there are metrics, else the first.
-    const auto& rows = window.layerModel()->rows();
     if (window.layerView()->selectedLayer().isEmpty() && !rows.empty())
       window.layerView()->selectLayer(QString::fromStdString(rows.front().name));
     // Evaluation and latency live in the Compare panel: bring it to the front for them.
@@ -94,9 +117,7 @@ int runSteps(MainWindow& window, const QStringList& steps, const QString& screen
       if (QWidget* dock = window.compare()->parentWidget()) dock->raise();
     if (screenshotDir.isEmpty()) continue;
     // Let the queued redraws and the layer probe (a worker) finish before the picture.
-    QEventLoop settle;
-    QTimer::singleShot(400, &settle, &QEventLoop::quit);
-    settle.exec();
+    settle(400);
     const QString file = QDir(screenshotDir).filePath(QStringLiteral("%1-%2.png").arg(index, 2, 10, QLatin1Char('0')).arg(step));
     if (!window.grab().save(file, "PNG")) {
       fail(QStringLiteral("could not write the screenshot %1").arg(file));

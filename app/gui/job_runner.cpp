@@ -2,9 +2,25 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#if defined(__linux__)
+#include <sys/resource.h>
+#endif
+
 namespace eqw::gui {
 
+void lowerThisThreadsPriority() {
+#if defined(__linux__)
+  thread_local bool lowered = false;  // once: the pool keeps its thread
+  if (lowered) return;
+  lowered = true;
+  setpriority(PRIO_PROCESS, 0, getpriority(PRIO_PROCESS, 0) + 5);
+#endif
+}
+
 JobRunner::JobRunner(QObject* parent) : QObject(parent) {
+  pool_.setMaxThreadCount(1);
+  pool_.setExpiryTimeout(-1);  // the same (lowered) thread for every job
+  qRegisterMetaType<LiveStats>();  // crosses threads in a queued connection
   connect(&watcher_, &QFutureWatcher<JobOutcome>::finished, this, &JobRunner::onFinished);
 }
 
@@ -25,26 +41,41 @@ bool JobRunner::report(const std::string& stage, int64_t done, int64_t total) {
   return !cancel_;
 }
 
-bool JobRunner::start(Document* doc, const QString& title, std::function<JobOutcome()> work) {
+bool JobRunner::start(Document* doc, const QString& title, std::function<JobOutcome()> work, bool calibration,
+                      bool background) {
   if (running_ || !doc || doc->busy()) return false;
   running_ = true;
+  calibrating_ = calibration;
   cancel_ = false;
   doc_ = doc;
   doc->setBusy(true);
   Q_EMIT started(title);
-  watcher_.setFuture(QtConcurrent::run(std::move(work)));
+  if (!background) {
+    watcher_.setFuture(QtConcurrent::run(std::move(work)));
+    return true;
+  }
+  watcher_.setFuture(QtConcurrent::run(&pool_, [work = std::move(work)] {
+    lowerThisThreadsPriority();
+    return work();
+  }));
   return true;
 }
 
 bool JobRunner::startCalibration(Document* doc, const CollectOptions& collect, const CalibrateOptions& calibrate) {
   Session* session = doc ? &doc->sessionForJob() : nullptr;
-  return start(doc, tr("Calibrating"), [this, session, collect, calibrate] {
+  StatsSnapshotOptions live;
+  live.interval_ms = liveIntervalMs_;
+  // Runs on the worker: the snapshot is immutable and shared, so handing it over is all it takes.
+  live.callback = [this](const StatsSnapshot& s) {
+    Q_EMIT liveStatistics(LiveStats{QString::fromStdString(s.stage), s.done, s.total, s.final, s.stats});
+  };
+  return start(doc, tr("Calibrating"), [this, session, collect, calibrate, live] {
     JobOutcome out;
     auto progress = [this](const std::string& stage, int64_t done, int64_t total) { return report(stage, done, total); };
-    out.status = session->collectStatistics(collect, progress, out.diagnostics);
+    out.status = session->collectStatistics(collect, progress, out.diagnostics, live);
     if (out.status.isOk()) out.status = session->calibrate(calibrate, &out.diagnostics);
     return out;
-  });
+  }, /*calibration=*/true);
 }
 
 bool JobRunner::startEvaluation(Document* doc, const std::vector<Precision>& precisions, const EvalOptions& options) {
@@ -78,12 +109,13 @@ bool JobRunner::startBenchmark(Document* doc, const std::vector<Precision>& prec
     if (r) out.latency = std::move(*r);
     else out.status = r.status();
     return out;
-  });
+  }, /*calibration=*/false, /*background=*/false);
 }
 
 void JobRunner::onFinished() {
   JobOutcome out = watcher_.result();
   running_ = false;
+  calibrating_ = false;
   Document* doc = doc_;
   doc_ = nullptr;
   doc->setBusy(false);

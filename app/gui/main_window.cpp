@@ -47,6 +47,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(&jobs_, &JobRunner::started, this, &MainWindow::onJobStarted);
   connect(&jobs_, &JobRunner::progress, this, &MainWindow::onJobProgress);
   connect(&jobs_, &JobRunner::finished, this, &MainWindow::onJobFinished);
+  histogramPool_.setMaxThreadCount(1);
+  histogramPool_.setExpiryTimeout(-1);  // the same (lowered) thread each time
+  connect(&jobs_, &JobRunner::liveStatistics, this, &MainWindow::onLiveStatistics);
+  connect(&liveTimer_, &QTimer::timeout, this, &MainWindow::refreshLiveHistogram);
+  connect(&liveWatcher_, &QFutureWatcher<HistogramJob>::finished, this, &MainWindow::onLiveHistogramReady);
+  connect(&histogramWatcher_, &QFutureWatcher<HistogramJob>::finished, this,
+          [this] { applyHistogram(histogramWatcher_.result()); });
 
   QSettings settings;
   resize(1280, 800);
@@ -136,6 +143,7 @@ void MainWindow::buildStatusBar() {
 
 void MainWindow::onReset() {
   layerModel_->setSession(&doc_.session());
+  rebuildLiveInputs();  // the canonical graph changes only here
   currentLayer_.clear();
   probe_.clear();
   probeMetrics_->clear();
@@ -203,7 +211,8 @@ void MainWindow::updateActions() {
   undo_->setEnabled(idle && doc_.undoStack()->canUndo());
   redo_->setEnabled(idle && doc_.undoStack()->canRedo());
   recentMenu_->setEnabled(idle);
-  layerView_->setEnabled(idle);
+  // During a calibration the selection stays free: it picks the layer of the live histogram.
+  layerView_->setEnabled(idle || liveJob_);
   histogram_->setEnabled(idle);
 }
 

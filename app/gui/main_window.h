@@ -8,8 +8,18 @@
 #include "job_runner.h"
 #include "probe_controller.h"
 
+#include "histogram/histogram_data.h"
+
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QMainWindow>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
 
 class QAction;
 class QComboBox;
@@ -70,6 +80,10 @@ class MainWindow : public QMainWindow {
   bool unattended() const { return unattended_; }
   // The method and bit width the Calibrate toolbar shows.
   CalibrateOptions calibrateOptions() const;
+  // The latest partial statistics of the running calibration (none between jobs).
+  const std::optional<LiveStats>& liveStatistics() const { return live_; }
+  // How often the live histogram redraws while a calibration runs (ms).
+  static constexpr int kLiveRedrawMs = 250;
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -102,12 +116,44 @@ class MainWindow : public QMainWindow {
   void onJobStarted(const QString& title);
   void onJobProgress(const QString& stage, qint64 done, qint64 total);
   void onJobFinished(bool ok, const QString& message);
+  // A histogram computed on a worker, drawn when ready unless a newer one was asked for since.
+  struct HistogramJob {
+    QString layer;
+    quint64 generation = 0;
+    QString caption;  // live data: where it comes from
+    QString message;  // when there is no histogram to draw
+    std::optional<widgets::HistogramData> data;
+    std::optional<float> current;  // the spec's threshold (the manual line starts there)
+    QString method;                // the spec's method (its curve is shown)
+  };
+  // main_window_jobs.cpp: the selected layer's histogram from the partial statistics, computed
+  // on a worker at most every kLiveRedrawMs and drawn when ready.
+  void rebuildLiveInputs();
+  void beginLiveHistogram();
+  void onLiveStatistics(const LiveStats& live);
+  void refreshLiveHistogram();
+  void onLiveHistogramReady();
+  void endLiveHistogram(bool ok);
   // main_window_layer.cpp
   void onLayerSelected(const QString& layer);
   void onManualThresholdChanged(float threshold);
   void onManualThresholdCommitted(float threshold);
   void onPrecisionEdit(const QString& layer, Precision precision);
   void showHistogram(const QString& layer);
+  // What a histogram of the idle Session's statistics needs, copied (a worker may use it).
+  struct HistogramInput {
+    std::shared_ptr<const TensorStats> stats;  // null: nothing to draw (message says why)
+    int bits = 8;
+    std::optional<widgets::MethodThreshold> eq, spec;
+    std::optional<float> current;
+    QString method;
+    QString message;
+  };
+  HistogramInput histogramInput(const QString& layer) const;
+  static HistogramJob computeHistogram(const HistogramInput& in, HistogramJob job);
+  // showHistogram with the computation on a worker (used when a job ends).
+  void showHistogramLater(const QString& layer);
+  void applyHistogram(const HistogramJob& job);
   void onProbeMetrics(float threshold, const ErrorMetrics& at, float specThreshold, const ErrorMetrics& spec, qint64 images);
   // main_window_dataset.cpp
   void buildDatasetDocks();
@@ -155,6 +201,20 @@ class MainWindow : public QMainWindow {
   QProgressBar* progress_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QElapsedTimer jobClock_;  // for the progress bar's ETA
+
+  bool liveJob_ = false;              // a calibration with live statistics runs
+  std::optional<LiveStats> live_;     // its latest snapshot
+  bool liveDirty_ = false;            // the view does not show live_ for currentLayer_ yet
+  quint64 liveGeneration_ = 0;        // a result of an older job (or none) is dropped
+  std::map<std::string, int> liveInputs_;  // layer -> its input value id (read on reset)
+  int liveBits_ = 8;
+  std::string liveMethod_;
+  QTimer liveTimer_;
+  QThreadPool histogramPool_;  // one low-priority thread for the histogram workers
+  QFutureWatcher<HistogramJob> liveWatcher_;
+  bool deferNextHistogram_ = false;  // the next showHistogram (a job's end) goes to a worker
+  quint64 histogramGeneration_ = 0;
+  QFutureWatcher<HistogramJob> histogramWatcher_;
 };
 
 }  // namespace eqw::gui

@@ -1,11 +1,15 @@
-// MainWindow: starting calibration, EasyQuant, evaluation and benchmark jobs and showing their progress.
+// MainWindow: starting calibration, EasyQuant, evaluation and benchmark jobs and showing their
+// progress; while a calibration collects statistics, the selected layer's live histogram.
 #include "main_window.h"
+
+#include "histogram/histogram_view.h"
 
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace eqw::gui {
 
@@ -60,6 +64,7 @@ bool MainWindow::benchmarkNow() {
 }
 
 void MainWindow::onJobStarted(const QString& title) {
+  if (jobs_.calibrating()) beginLiveHistogram();
   jobClock_.start();
   progress_->setRange(0, 0);
   progress_->setFormat(title + QStringLiteral(" %p%"));
@@ -82,6 +87,7 @@ void MainWindow::onJobProgress(const QString& stage, qint64 done, qint64 total) 
 }
 
 void MainWindow::onJobFinished(bool ok, const QString& message) {
+  endLiveHistogram(ok);
   progress_->hide();
   cancel_->hide();
   if (ok) {
@@ -91,6 +97,97 @@ void MainWindow::onJobFinished(bool ok, const QString& message) {
   statusBar()->showMessage(message, 10000);
   if (!message.isEmpty() && !message.contains(QLatin1String("cancel"), Qt::CaseInsensitive) && !unattended_)
     QMessageBox::critical(this, tr("Job failed"), message);
+}
+
+void MainWindow::rebuildLiveInputs() {
+  liveInputs_.clear();
+  for (const Node& node : doc_.session().canonicalGraph().nodes)
+    if (!node.inputs.empty()) liveInputs_[node.name] = node.inputs[0];
+}
+
+void MainWindow::beginLiveHistogram() {
+  // Nothing here reads the Session (the worker owns it now): the layer inputs were read when the
+  // model was opened, the bit width and method are the toolbar's.
+  const CalibrateOptions options = calibrateOptions();
+  liveBits_ = options.precision == Precision::Int7 ? 7 : 8;
+  liveMethod_ = options.method;
+  live_.reset();
+  liveDirty_ = false;
+  ++liveGeneration_;
+  liveJob_ = true;
+  liveTimer_.start(kLiveRedrawMs);
+}
+
+void MainWindow::onLiveStatistics(const LiveStats& live) {
+  if (!liveJob_) return;  // a late snapshot of a finished job
+  live_ = live;
+  liveDirty_ = true;  // drawn on the next tick, never per image
+}
+
+void MainWindow::refreshLiveHistogram() {
+  if (!liveJob_ || !live_ || !liveDirty_ || currentLayer_.isEmpty() || liveWatcher_.isRunning()) return;
+  liveDirty_ = false;
+  QString caption = tr("live: %1 / %2 images").arg(live_->done).arg(live_->total);
+  if (live_->stage == QLatin1String("range")) caption += tr(" (range pass; the histogram follows in the second pass)");
+  const auto input = liveInputs_.find(currentLayer_.toStdString());
+  const TensorStats* ts = input != liveInputs_.end() ? live_->stats->find(input->second) : nullptr;
+  // The caption changes with what the plot shows: now for a message, with the worker's result
+  // for a histogram.
+  if (!ts || ts->histogram.empty()) histogram_->setCaption(caption);
+  if (!ts) return histogram_->clear(tr("No statistics for %1 yet").arg(currentLayer_));
+  if (ts->histogram.empty())
+    return histogram_->clear(tr("%1: |x| up to %2 so far; its histogram is collected in the second pass")
+                                 .arg(currentLayer_)
+                                 .arg(ts->absmax, 0, 'g', 5));
+  // The methods and the criterion curve take a while on 2048 bins: a worker computes them from
+  // the immutable snapshot, the GUI thread only draws.
+  auto stats = live_->stats;
+  const int id = input->second, bits = liveBits_;
+  const std::string method = liveMethod_;
+  HistogramJob job{currentLayer_, liveGeneration_, caption, {}, {}, {}, {}};
+  liveWatcher_.setFuture(QtConcurrent::run(&histogramPool_, [stats, id, bits, method, job]() mutable {
+    lowerThisThreadsPriority();
+    auto data = widgets::HistogramData::make(*stats->find(id), bits);
+    if (data) {
+      data->precomputeCurve(method);
+      job.data = std::move(*data);
+    } else {
+      job.message = QString::fromStdString(data.status().message());
+    }
+    return job;
+  }));
+}
+
+void MainWindow::onLiveHistogramReady() {
+  const HistogramJob r = liveWatcher_.result();
+  if (!liveJob_ || r.generation != liveGeneration_) return;
+  if (r.layer == currentLayer_) {
+    if (r.data) histogram_->setData(*r.data, std::nullopt, QString::fromStdString(liveMethod_));
+    else histogram_->clear(r.message);
+    histogram_->setCaption(r.caption);
+  } else {
+    liveDirty_ = true;  // another layer was selected meanwhile
+  }
+  if (liveDirty_) refreshLiveHistogram();
+}
+
+void MainWindow::endLiveHistogram(bool ok) {
+  const bool wasLive = liveJob_;
+  liveJob_ = false;
+  live_.reset();
+  liveDirty_ = false;
+  ++liveGeneration_;
+  liveTimer_.stop();
+  histogram_->setCaption(QString());
+  // A finished job redraws from the new state (Document::changed queues it; deferred to a worker
+  // so that the end of the job does not stall the window); a cancelled or failed calibration
+  // leaves the previous statistics, which the view shows again.
+  if (ok) deferNextHistogram_ = !currentLayer_.isEmpty();
+  if (wasLive && !ok && !currentLayer_.isEmpty() && !doc_.busy()) {
+    showHistogramLater(currentLayer_);
+    probe_.setLayer(doc_.session(), currentLayer_);
+  }
+  updateActions();
 }
 
 }  // namespace eqw::gui

@@ -7,35 +7,97 @@
 #include "histogram/probe_metrics_view.h"
 
 #include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace eqw::gui {
 
 void MainWindow::onLayerSelected(const QString& layer) {
   currentLayer_ = layer;
+  deferNextHistogram_ = false;  // a click is answered at once
   showHistogram(layer);
   if (!doc_.busy()) probe_.setLayer(doc_.session(), layer);
 }
 
-void MainWindow::showHistogram(const QString& layer) {
+MainWindow::HistogramInput MainWindow::histogramInput(const QString& layer) const {
+  HistogramInput in;
   const Session& s = doc_.session();
   const Graph& g = s.canonicalGraph();
   const int node = g.findNode(layer.toStdString());
   const StatsSet* stats = s.statistics();
   const TensorStats* ts = (node >= 0 && stats && !g.nodes[node].inputs.empty()) ? stats->find(g.nodes[node].inputs[0]) : nullptr;
-  if (!ts) return histogram_->clear(tr("No statistics for %1 yet: calibrate first").arg(layer));
+  if (!ts) {
+    in.message = tr("No statistics for %1 yet: calibrate first").arg(layer);
+    return in;
+  }
+  in.stats = std::make_shared<const TensorStats>(*ts);
   const LayerQuant* lq = s.spec() ? s.spec()->find(layer.toStdString()) : nullptr;
   const int specBits = lq ? activationBits(lq->precision) : 0;
-  const int bits = specBits > 0 ? specBits : calibrateOptions().precision == Precision::Int7 ? 7 : 8;
-  auto data = widgets::HistogramData::make(*ts, bits);
-  if (!data) return histogram_->clear(QString::fromStdString(data.status().message()));
+  in.bits = specBits > 0 ? specBits : calibrateOptions().precision == Precision::Int7 ? 7 : 8;
   // Thresholds no method of the list gives: EasyQuant's, and the spec's own when it is manual.
   if (const EasyQuantResult* eq = s.easyQuant())
     if (const LayerQuant* e = eq->spec.find(layer.toStdString()); e && activationBits(e->precision) > 0)
-      data->addThreshold({"eq", e->input.value});
-  if (lq && specBits > 0 && !data->threshold(lq->input.method)) data->addThreshold({lq->input.method, lq->input.value});
-  std::optional<float> current;
-  if (lq && specBits > 0) current = lq->input.value;
-  histogram_->setData(*data, current, lq ? QString::fromStdString(lq->input.method) : QString());
+      in.eq = widgets::MethodThreshold{"eq", e->input.value};
+  if (lq && specBits > 0) {
+    in.spec = widgets::MethodThreshold{lq->input.method, lq->input.value};
+    in.current = lq->input.value;
+  }
+  if (lq) in.method = QString::fromStdString(lq->input.method);
+  return in;
+}
+
+MainWindow::HistogramJob MainWindow::computeHistogram(const HistogramInput& in, HistogramJob job) {
+  auto data = widgets::HistogramData::make(*in.stats, in.bits);
+  if (!data) {
+    job.message = QString::fromStdString(data.status().message());
+    return job;
+  }
+  if (in.eq) data->addThreshold(*in.eq);
+  if (in.spec && !data->threshold(in.spec->method)) data->addThreshold(*in.spec);
+  data->precomputeCurve(in.method.toStdString());
+  job.data = std::move(*data);
+  job.current = in.current;
+  job.method = in.method;
+  return job;
+}
+
+void MainWindow::showHistogram(const QString& layer) {
+  // While a job owns the Session: a calibration's partial statistics, or nothing new.
+  if (liveJob_) {
+    liveDirty_ = true;
+    return refreshLiveHistogram();
+  }
+  if (doc_.busy()) return histogram_->clear(tr("The histogram of %1 is shown when the job has finished").arg(layer));
+  if (deferNextHistogram_) {
+    deferNextHistogram_ = false;
+    return showHistogramLater(layer);
+  }
+  ++histogramGeneration_;  // a deferred one still on its way is out of date
+  histogram_->setCaption(QString());
+  const HistogramInput in = histogramInput(layer);
+  if (!in.stats) return histogram_->clear(in.message);
+  applyHistogram(computeHistogram(in, HistogramJob{layer, histogramGeneration_, {}, {}, {}, {}, {}}));
+}
+
+void MainWindow::showHistogramLater(const QString& layer) {
+  // The methods and the criterion curve on 2048 bins take long enough to stall the window right
+  // when a job ends: a worker computes them from copies; the GUI thread only draws.
+  HistogramInput in = histogramInput(layer);
+  const quint64 generation = ++histogramGeneration_;
+  if (!in.stats) {
+    histogram_->setCaption(QString());
+    return histogram_->clear(in.message);
+  }
+  histogramWatcher_.setFuture(QtConcurrent::run(&histogramPool_, [in, job = HistogramJob{layer, generation, {}, {}, {}, {}, {}}] {
+    lowerThisThreadsPriority();
+    return computeHistogram(in, job);
+  }));
+}
+
+void MainWindow::applyHistogram(const HistogramJob& job) {
+  if (job.generation != histogramGeneration_ || job.layer != currentLayer_ || liveJob_ || doc_.busy()) return;
+  histogram_->setCaption(QString());
+  if (job.data) histogram_->setData(*job.data, job.current, job.method);
+  else histogram_->clear(job.message);
 }
 
 void MainWindow::onManualThresholdChanged(float threshold) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <new>
 
 #include "calib/stats_kernels.h"
@@ -58,6 +59,34 @@ struct Collector {
   std::vector<TensorStats> stats;  // one slot per value id
   int64_t total = 0;               // images expected per pass
   int64_t imagesUsed = 0;          // images that loaded in pass 1
+  const StatsSnapshotOptions* snapshots = nullptr;  // live statistics; nullptr or no callback: none
+  std::chrono::steady_clock::time_point lastSnapshot{};
+
+  // The StatsSet of the values seen so far, as the final result is made: copied for a snapshot,
+  // moved out at the end.
+  StatsSet buildSet(int64_t images, bool move) {
+    StatsSet set;
+    set.model = graph.name;
+    set.images = images;
+    for (size_t v = 0; v < graph.values.size(); ++v) {
+      if (!keep[v] || stats[v].samples == 0) continue;
+      TensorStats& t = stats[v];
+      t.name = graph.values[v].name;
+      if (move) set.values.emplace(static_cast<int>(v), std::move(t));
+      else set.values.emplace(static_cast<int>(v), t);
+    }
+    return set;
+  }
+
+  // After an image: a snapshot when someone asks and the interval has passed.
+  void maybeSnapshot(const std::string& stage, int64_t done) {
+    if (!snapshots || !snapshots->callback) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (snapshots->interval_ms > 0 && now - lastSnapshot < std::chrono::milliseconds(snapshots->interval_ms)) return;
+    lastSnapshot = now;
+    StatsSnapshot snap{stage, done, total, false, std::make_shared<const StatsSet>(buildSet(done, false))};
+    snapshots->callback(snap);
+  }
 
   void observe(Pass pass, int value, const Tensor& t) {
     if (!keep[value] || t.empty()) return;
@@ -90,6 +119,7 @@ struct Collector {
         return false;
       }
       ++done;
+      maybeSnapshot(stage, done);
       if (progress && !progress(stage, done, total)) cancelled = true;
       return !cancelled;
     }, diags);
@@ -106,7 +136,7 @@ struct Collector {
 
 Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, const Preprocess& preprocess,
                                    const CollectOptions& options, const CalibProgress& progress,
-                                   Diagnostics& diagnostics) {
+                                   Diagnostics& diagnostics, const StatsSnapshotOptions& snapshots) {
   if (graph.inputs.size() != 1)
     return unsupported("model '" + graph.name + "' has " + std::to_string(graph.inputs.size()) +
                        " inputs; calibration from images needs exactly one");
@@ -125,7 +155,8 @@ Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, c
   if (!exec) return exec.status();
 
   try {
-    Collector c{graph, dataset, preprocess, options, progress, diagnostics, selectValues(graph, options.values), {}, 0, 0};
+    Collector c{graph, dataset, preprocess, options, progress, diagnostics, selectValues(graph, options.values),
+                {}, 0, 0, &snapshots, std::chrono::steady_clock::now()};
     c.stats.resize(graph.values.size());
     const int64_t n = static_cast<int64_t>(dataset.samples.size());
     c.total = options.max_images > 0 ? std::min(n, options.max_images) : n;
@@ -136,13 +167,10 @@ Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, c
     c.total = c.imagesUsed;
     if (options.passes == 2) EQW_RETURN_IF_ERROR(c.runPass(**exec, Pass::Histogram));
 
-    StatsSet set;
-    set.model = graph.name;
-    set.images = c.imagesUsed;
-    for (size_t v = 0; v < graph.values.size(); ++v) {
-      if (!c.keep[v] || c.stats[v].samples == 0) continue;
-      c.stats[v].name = graph.values[v].name;
-      set.values.emplace(static_cast<int>(v), std::move(c.stats[v]));
+    StatsSet set = c.buildSet(c.imagesUsed, true);
+    if (snapshots.callback) {
+      const std::string stage = stageName(options.passes == 1 ? Pass::OnePass : Pass::Histogram);
+      snapshots.callback(StatsSnapshot{stage, c.imagesUsed, c.imagesUsed, true, std::make_shared<const StatsSet>(set)});
     }
     return set;
   } catch (const std::bad_alloc&) {
@@ -177,7 +205,7 @@ Result<StatsBenchResult> benchmarkStatistics(const Graph& graph, const Dataset& 
   auto exec = Executor::create(graph, eo);
   if (!exec) return exec.status();
   const CalibProgress none;
-  Collector c{graph, dataset, preprocess, options, none, diagnostics, selectValues(graph, options.values), {}, 0, 0};
+  Collector c{graph, dataset, preprocess, options, none, diagnostics, selectValues(graph, options.values), {}, 0, 0, nullptr, {}};
   c.stats.resize(graph.values.size());
 
   auto timed = [&](const Tensor& input, Pass* pass) -> Result<double> {

@@ -24,7 +24,8 @@ bool valuesCover(StatsValues cached, StatsValues wanted) { return cached == Stat
 
 }  // namespace
 
-Status Session::collectStatistics(const CollectOptions& options, const CalibProgress& progress, Diagnostics& diags) {
+Status Session::collectStatistics(const CollectOptions& options, const CalibProgress& progress, Diagnostics& diags,
+                                  const StatsSnapshotOptions& snapshots) {
   auto dataset = openRoleDataset(*s_, DatasetRole::Calibration, "collect statistics", diags);
   if (!dataset) return dataset.status();
   const Preprocess& pre = s_->calibration->preprocess;
@@ -32,7 +33,7 @@ Status Session::collectStatistics(const CollectOptions& options, const CalibProg
   if (s_->stats && s_->stats_key == key && valuesCover(s_->stats_options.values, options.values)) return Status::ok();
 
   ++s_->stats_runs;
-  auto stats = eqw::collectStatistics(s_->canonical, *dataset, pre, options, progress, diags);
+  auto stats = eqw::collectStatistics(s_->canonical, *dataset, pre, options, progress, diags, snapshots);
   if (!stats) return stats.status();  // the previous cache (if any) stays
   s_->stats = std::move(stats.value());
   s_->stats_options = options;

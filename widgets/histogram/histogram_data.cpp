@@ -54,11 +54,22 @@ void HistogramData::addThreshold(const MethodThreshold& threshold) {
 }
 
 std::optional<ThresholdCurve> HistogramData::curve(const std::string& method) const {
+  for (const auto& [name, c] : curves_)
+    if (name == method) return c;
   auto m = makeCalibrationMethod(method);
   if (!m || !(*m)->hasCurve()) return std::nullopt;
   auto c = (*m)->curve(stats_, bits_);
   if (!c) return std::nullopt;
   return std::move(*c);
+}
+
+void HistogramData::precomputeCurve(const std::string& method) {
+  for (const std::string& name : {method, std::string("kl")}) {
+    if (auto c = curve(name)) {
+      curves_.emplace_back(name, std::move(*c));
+      return;
+    }
+  }
 }
 
 double HistogramData::clippedFraction(double threshold) const {

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace eqw::widgets {
@@ -47,6 +48,9 @@ class HistogramData {
   void addThreshold(const MethodThreshold& threshold);
   // The method's criterion curve (KL divergence, expected MSE) when it has one.
   std::optional<ThresholdCurve> curve(const std::string& method) const;
+  // Computes the curve the view will show for `method` (its own, else KL's) now and keeps it, so
+  // that a worker thread can do the work and the view's curve() call is only a copy.
+  void precomputeCurve(const std::string& method);
 
   // Share of all elements (zeros included) whose |x| lies above `threshold`: what clipping at T
   // saturates. Inside a bin the mass is taken as spread evenly. 0 for T >= range.
@@ -62,6 +66,7 @@ class HistogramData {
   std::vector<double> centers_, log_counts_;
   std::vector<MethodThreshold> thresholds_;
   std::vector<MethodFailure> failures_;
+  std::vector<std::pair<std::string, ThresholdCurve>> curves_;  // precomputeCurve's results
 };
 
 }  // namespace eqw::widgets

@@ -4,7 +4,8 @@
 // criterion curve (KL divergence / expected MSE) of the layer's method, or of KL. Pressing the
 // left button anywhere on the histogram grabs the manual line; the wheel zooms horizontally. Once
 // zoomed in far enough to tell them apart (kGridMaxVisible points or fewer in view), the points
-// of the quantization grid at the manual threshold are drawn as ticks.
+// of the quantization grid at the manual threshold are drawn as ticks. A caption line above the
+// plot says where the data comes from while it is not final ("live: 40 / 200 images").
 #pragma once
 
 #include "histogram/histogram_data.h"
@@ -19,6 +20,7 @@ class QCPItemStraightLine;
 class QCPItemText;
 class QCPGraph;
 class QCustomPlot;
+class QLabel;
 class QMouseEvent;
 
 namespace eqw::widgets {
@@ -35,6 +37,11 @@ class HistogramView : public QWidget {
   void setData(const HistogramData& data, std::optional<float> current, const QString& method);
   void clear(const QString& message = {});
   bool hasData() const { return data_.has_value(); }
+  // The data shown (nullptr when cleared).
+  const HistogramData* data() const { return data_ ? &*data_ : nullptr; }
+  // The caption above the plot; empty hides it. Kept across setData() and clear().
+  void setCaption(const QString& caption);
+  QString caption() const;
   // Moves the manual line without emitting signals.
   void setManualThreshold(float threshold);
   float manualThreshold() const { return manual_; }
@@ -60,6 +67,7 @@ class HistogramView : public QWidget {
   void updateGrid();
 
   QCustomPlot* plot_;
+  QLabel* caption_;
   QCPAxisRect* curveRect_ = nullptr;
   QCPItemStraightLine* manualLine_ = nullptr;
   QCPItemStraightLine* curveMark_ = nullptr;  // the manual threshold on the criterion curve

@@ -99,15 +99,35 @@ struct CollectOptions {
 // Returning false cancels; the job then returns StatusCode::Cancelled.
 using CalibProgress = std::function<bool(const std::string& stage, int64_t done, int64_t total)>;
 
+// The statistics while a collection runs, for live plots: a StatsSet built from the current
+// accumulators exactly as the final one is built from them (values not seen yet left out, images =
+// images done in this stage). In the two-pass collection the "range" stage has no histograms yet;
+// the "histogram" stage's histograms hold `done` images. The last snapshot (final = true) equals
+// the returned statistics.
+struct StatsSnapshot {
+  std::string stage;                      // as CalibProgress: "range", "histogram", "statistics"
+  int64_t done = 0;                       // images done in this stage
+  int64_t total = 0;                      // images expected in this stage
+  bool final = false;                     // the finished statistics
+  std::shared_ptr<const StatsSet> stats;  // immutable: safe to hand to another thread
+};
+// Called on the collecting thread (keep it short: hand the pointer over and return).
+using StatsSnapshotCallback = std::function<void(const StatsSnapshot&)>;
+struct StatsSnapshotOptions {
+  StatsSnapshotCallback callback;  // empty: no snapshots, and nothing is copied
+  int interval_ms = 250;           // at most one snapshot per interval (0: after every image), plus the final one
+};
+
 // Runs the FP32 executor over the dataset (twice by default: pass 1 ranges, pass 2 histograms;
 // see CollectOptions::passes); memory stays fixed however many images there are. Graph inputs are observed directly (Input nodes do
 // not reach the executor's observer). Images that fail to load are skipped with a Warning in
 // diagnostics. Errors: Unsupported (the graph does not take exactly one input), InvalidArgument
 // (no image could be loaded, bad preprocessing, input shape mismatch, passes not 1 or 2), Cancelled.
-// Progress stages: "range" and "histogram" (two passes) or "statistics" (one pass).
+// Progress stages: "range" and "histogram" (two passes) or "statistics" (one pass). With a
+// snapshot callback the partial statistics are handed out as they grow (StatsSnapshot).
 Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, const Preprocess& preprocess,
                                    const CollectOptions& options, const CalibProgress& progress,
-                                   Diagnostics& diagnostics);
+                                   Diagnostics& diagnostics, const StatsSnapshotOptions& snapshots = {});
 
 // The cost of statistics collection over plain inference (`eqw bench --stats`). The images are
 // decoded once, up front; then every image is run plainly and with the statistics observers,

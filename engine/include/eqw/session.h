@@ -128,7 +128,9 @@ class Session {
   // also serves StatsValues::QuantizableInputs; threads never matter). Progress as
   // eqw::collectStatistics; returning false cancels (Cancelled) and keeps the previous cache.
   // Errors: no model, no calibration dataset, and those of eqw::collectStatistics.
-  Status collectStatistics(const CollectOptions& options, const CalibProgress& progress, Diagnostics& diags);
+  // `snapshots` is passed to eqw::collectStatistics (live plots); a cache hit sends none.
+  Status collectStatistics(const CollectOptions& options, const CalibProgress& progress, Diagnostics& diags,
+                           const StatsSnapshotOptions& snapshots = {});
   // The cached statistics and the options they were collected with; nullptr when none.
   const StatsSet* statistics() const;
   const CollectOptions* statisticsOptions() const;
