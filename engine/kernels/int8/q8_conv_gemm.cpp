@@ -573,7 +573,6 @@ void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
 void q8ResidualTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                               int act, float a, float b, const float* other, int relu, float* y, int64_t ystride);
 void q8ResidualRowAvx512Vnni(float* y, const float* other, int64_t n, int relu);
-void q8ResidualRowAvxVnni(float* y, const float* other, int64_t n, int relu);
 void q8ResidualRowAvx2(float* y, const float* other, int64_t n, int relu);
 void q8ResidualRowSse41(float* y, const float* other, int64_t n, int relu);
 void q8GemmTileAvxVnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
@@ -616,7 +615,7 @@ Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax) {
     t.residualRow = q8ResidualRowAvx512Vnni;
     t.part = q8GemmPartAvx512Vnni;
   }
-  if (level == "avxvnni") t.residualRow = q8ResidualRowAvxVnni;
+  if (level == "avxvnni") t.residualRow = q8ResidualRowAvx2;  // AVX-VNNI CPUs have AVX2
   if (level == "avx2") t.residualRow = q8ResidualRowAvx2;
   if (level == "sse41") t.residualRow = q8ResidualRowSse41;
 #endif

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sample_fixture.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -19,34 +21,7 @@
 namespace eqw {
 namespace {
 
-const std::string kSample = std::string(EQW_SOURCE_DIR) + "/samples/fashion-mnist";
-
-struct Sample {
-  Graph graph;
-  Dataset calib;
-  Preprocess pre;
-};
-
-// Loads the sample, or explains why not (the caller skips).
-std::string loadSample(Sample& s) {
-  std::ifstream metaFile(kSample + "/meta.json");
-  if (!metaFile) return "samples/fashion-mnist/meta.json is missing";
-  const auto meta = nlohmann::json::parse(metaFile);
-  auto pre = parsePreprocess(meta.at("preprocess").at("eqw_flags").get<std::string>());
-  if (!pre) return pre.status().toString();
-  auto graph = loadModel(kSample + "/model.onnx");
-  if (!graph) return graph.status().toString();
-  auto calib = openDataset(kSample + "/calib");
-  if (!calib) return calib.status().toString();
-  s.graph = std::move(graph.value());
-  s.calib = std::move(calib.value());
-  s.pre = *pre;
-  return {};
-}
-
-#define LOAD_SAMPLE_OR_SKIP(s)                    \
-  Sample s;                                       \
-  if (std::string why = loadSample(s); !why.empty()) GTEST_SKIP() << why
+using calibtest::Sample;
 
 TEST(Collector, FashionMnistStatistics) {
   LOAD_SAMPLE_OR_SKIP(s);

@@ -17,20 +17,4 @@ void q8GemmTileAvxVnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32
   q8GemmTileYmm<VnniDot>(kGroups, w, x, c);
 }
 
-// The residual fusion's row step (Q8ResidualRowFn): y = y + other, then ReLU as MAXPS(v, 0), which
-// returns 0 for NaN and both zeros, like the f32 kernels' v > 0 ? v : 0.
-void q8ResidualRowAvxVnni(float* y, const float* other, int64_t n, int relu) {
-  int64_t i = 0;
-  const __m256 zero = _mm256_setzero_ps();
-  for (; i + 8 <= n; i += 8) {
-    __m256 v = _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_loadu_ps(other + i));
-    if (relu) v = _mm256_max_ps(v, zero);
-    _mm256_storeu_ps(y + i, v);
-  }
-  for (; i < n; ++i) {
-    const float v = y[i] + other[i];
-    y[i] = relu && !(v > 0.f) ? 0.f : v;
-  }
-}
-
 }  // namespace eqw::kernels::q8
