@@ -28,11 +28,21 @@ const char* const kModels[] = {
     "resnet50",        "resnet50_int8", "shufflenet_v2",     "squeezenet",    "squeezenet_int8",  "squeezenet_ssd",
     "squeezenet_ssd_int8", "vgg16",     "vgg16_int8"};
 
-std::string tempDir(const std::string& tag) {
-  fs::path dir = fs::temp_directory_path() / ("eqw_ncnn_export_" + std::to_string(::getpid()) + "_" + tag);
-  fs::create_directories(dir);
-  return dir.string();
-}
+// A scratch folder removed when the test ends, also when an assertion stops it early (vgg16's
+// round trip writes about 800 MB).
+struct TempDir {
+  explicit TempDir(const std::string& tag)
+      : path((fs::temp_directory_path() / ("eqw_ncnn_export_" + std::to_string(::getpid()) + "_" + tag)).string()) {
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string path;
+};
 
 std::string readBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -106,7 +116,8 @@ TEST_P(NcnnExportBench, RoundTripIsBitIdentical) {
   if (test::ncnnBenchDir().empty()) GTEST_SKIP() << "shared models absent (" << EQW_SHARED_DIR << "/models/ncnn-bench)";
   Result<Graph> g = loadModel(test::ncnnBenchDir() + "/" + GetParam() + ".param");
   ASSERT_TRUE(g.isOk()) << g.status().toString();
-  const std::string dir = tempDir(GetParam());
+  const TempDir scratch(GetParam());
+  const std::string& dir = scratch.path;
   const std::string param = dir + "/model.param", bin = dir + "/model.bin";
   Status s = exportNcnn(*g, param, bin);
   ASSERT_TRUE(s.isOk()) << s.toString();
@@ -122,7 +133,6 @@ TEST_P(NcnnExportBench, RoundTripIsBitIdentical) {
   ASSERT_TRUE(exportNcnn(*back, dir + "/again.param", dir + "/again.bin").isOk());
   EXPECT_EQ(readBytes(param), readBytes(dir + "/again.param"));
   EXPECT_TRUE(readBytes(bin) == readBytes(dir + "/again.bin"));
-  fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, NcnnExportBench, ::testing::ValuesIn(kModels));
@@ -132,7 +142,8 @@ TEST(NcnnExport, OnnxSampleRoundTrip) {
   if (!fs::exists(onnx)) GTEST_SKIP() << onnx << " absent";
   Result<Graph> g = loadModel(onnx);
   ASSERT_TRUE(g.isOk()) << g.status().toString();
-  const std::string dir = tempDir("onnx");
+  const TempDir scratch("onnx");
+  const std::string& dir = scratch.path;
   Status s = exportNcnn(*g, dir + "/m.param", dir + "/m.bin");
   ASSERT_TRUE(s.isOk()) << s.toString();
   Result<Graph> back = loadModel(dir + "/m.param");
@@ -140,7 +151,6 @@ TEST(NcnnExport, OnnxSampleRoundTrip) {
   ASSERT_EQ(g->inputs.size(), back->inputs.size());
   EXPECT_EQ(g->values[g->inputs[0]].shape, back->values[back->inputs[0]].shape);
   expectSameOutputs(*g, *back);
-  fs::remove_all(dir);
 }
 
 // x -> relu a, relu b (both read x) -> sum: x needs an ncnn Split.
@@ -177,7 +187,8 @@ TEST(NcnnExport, SharedValueGetsSplit) {
   Graph g = fanOutGraph();
   ASSERT_TRUE(g.validate().isOk());
   ASSERT_TRUE(g.inferShapes().isOk());
-  const std::string dir = tempDir("fanout");
+  const TempDir scratch("fanout");
+  const std::string& dir = scratch.path;
   ASSERT_TRUE(exportNcnn(g, dir + "/f.param", dir + "/f.bin").isOk());
   const std::string text = readBytes(dir + "/f.param");
   EXPECT_NE(text.find("Split splitncnn_0 1 2 x x_splitncnn_0 x_splitncnn_1"), std::string::npos) << text;
@@ -187,7 +198,6 @@ TEST(NcnnExport, SharedValueGetsSplit) {
   ASSERT_TRUE(back.isOk()) << back.status().toString();
   EXPECT_EQ(back->nodes.size(), g.nodes.size() + 2);  // + Input, + Split
   expectSameOutputs(g, *back);
-  fs::remove_all(dir);
 }
 
 // Grouped deconvolution: our [in][out/g][kh][kw] weights go out in ncnn's per-group
@@ -220,7 +230,8 @@ TEST(NcnnExport, GroupedDeconvolutionWeightsRoundTrip) {
   g.outputs = {y};
   ASSERT_TRUE(g.validate().isOk());
   ASSERT_TRUE(g.inferShapes().isOk());
-  const std::string dir = tempDir("deconv");
+  const TempDir scratch("deconv");
+  const std::string& dir = scratch.path;
   ASSERT_TRUE(exportNcnn(g, dir + "/d.param", dir + "/d.bin").isOk());
   Result<Graph> back = loadModel(dir + "/d.param");
   ASSERT_TRUE(back.isOk()) << back.status().toString() << "\n" << readBytes(dir + "/d.param");
@@ -240,7 +251,6 @@ TEST(NcnnExport, GroupedDeconvolutionWeightsRoundTrip) {
   std::memcpy(&v, bin.data() + 4 + 1 * 2 * 6 * sizeof(float), sizeof v);  // [g0][o1][i0][k0]
   EXPECT_EQ(v, d.weights[0].f32()[1 * 6]);                                 // ours [i0][o1][k0]
   expectSameOutputs(g, *back);
-  fs::remove_all(dir);
 }
 
 TEST(NcnnExport, OpWithoutNcnnFormIsUnsupportedNamingTheNode) {
@@ -258,18 +268,19 @@ TEST(NcnnExport, OpWithoutNcnnFormIsUnsupportedNamingTheNode) {
   g.outputs = {y};
   ASSERT_TRUE(g.validate().isOk());
   ASSERT_TRUE(g.inferShapes().isOk());
-  const std::string dir = tempDir("unsupported");
+  const TempDir scratch("unsupported");
+  const std::string& dir = scratch.path;
   Status s = exportNcnn(g, dir + "/u.param", dir + "/u.bin");
   EXPECT_EQ(s.code(), StatusCode::Unsupported) << s.toString();
   EXPECT_NE(s.message().find("my_reduce"), std::string::npos) << s.message();
-  fs::remove_all(dir);
 }
 
 TEST(NcnnExport, UnwritablePathIsIoErrorNamingIt) {
   Graph g = fanOutGraph();
   ASSERT_TRUE(g.validate().isOk());
   ASSERT_TRUE(g.inferShapes().isOk());
-  const std::string dir = tempDir("badpath");
+  const TempDir scratch("badpath");
+  const std::string& dir = scratch.path;
   const std::string missing = dir + "/no/such/dir";
   Status s = exportNcnn(g, missing + "/m.param", missing + "/m.bin");
   EXPECT_EQ(s.code(), StatusCode::IoError) << s.toString();
@@ -279,7 +290,6 @@ TEST(NcnnExport, UnwritablePathIsIoErrorNamingIt) {
   s = exportNcnn(g, dir + "/taken.param", dir + "/ok.bin");
   EXPECT_EQ(s.code(), StatusCode::IoError) << s.toString();
   EXPECT_NE(s.message().find(dir + "/taken.param"), std::string::npos) << s.message();
-  fs::remove_all(dir);
 }
 
 }  // namespace
