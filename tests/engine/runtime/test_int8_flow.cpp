@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hand_graph.h"
+
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -45,17 +47,7 @@ void addConv(Graph& g, const std::string& name, const std::string& in, const std
   g.addNode(std::move(n));
 }
 
-void addRelu(Graph& g, const std::string& name, const std::string& in, const std::string& out) {
-  Node n;
-  n.name = name;
-  n.kind = OpKind::Activation;
-  ActivationParams p;
-  p.act.kind = ActKind::ReLU;
-  n.params = p;
-  n.inputs = {g.findValue(in)};
-  n.outputs = {g.addValue(out)};
-  g.addNode(std::move(n));
-}
+using runtimetest::addRelu;
 
 // in -> A -> a -> B -> b -> {C, D} (same grid) ; c -> {E (int), relu (float)} ; d -> {F, G} on
 // different scales ; e is a graph output also read by H ; h, f, g, r are outputs.

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hand_graph.h"
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -52,17 +54,7 @@ void addConv(Graph& g, const std::string& name, const std::string& in, const std
   g.addNode(std::move(n));
 }
 
-void addRelu(Graph& g, const std::string& name, const std::string& in, const std::string& out) {
-  Node n;
-  n.name = name;
-  n.kind = OpKind::Activation;
-  ActivationParams p;
-  p.act.kind = ActKind::ReLU;
-  n.params = p;
-  n.inputs = {g.findValue(in)};
-  n.outputs = {g.addValue(out)};
-  g.addNode(std::move(n));
-}
+using runtimetest::addRelu;
 
 void addSum(Graph& g, const std::string& name, const std::string& a, const std::string& b, const std::string& out,
             std::vector<float> coeffs = {}) {
