@@ -28,6 +28,10 @@ class OpKernel {
   // View kernels (Reshape, Flatten, Split, Identity...) do not write into *out: they set
   // *out[i] to a tensor sharing the input's storage, so the executor allocates nothing for them.
   virtual bool isView() const { return false; }
+  // The input whose buffer *out[0] may be (the memory plan puts the output there when that input
+  // is read by no later node), -1 for none. A kernel that says so reads each input element
+  // before it writes the output element at the same index, and nothing else of that input later.
+  virtual int inPlaceInput() const { return -1; }
   // in: the node's inputs (weights are not here: the kernel took them at creation).
   // out: preallocated with the inferred shapes (except for view kernels).
   virtual Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out,

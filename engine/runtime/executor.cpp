@@ -188,14 +188,18 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
       m.kernels.push_back(std::move(k.value()));
     }
     std::vector<bool> isView;
-    for (const auto& k : m.kernels) isView.push_back(k->isView());
+    std::vector<int> inPlace;
+    for (const auto& k : m.kernels) {
+      isView.push_back(k->isView());
+      inPlace.push_back(k->inPlaceInput());
+    }
     std::vector<DType> dtypes(graph.values.size(), DType::F32);
     std::vector<size_t> elementBytes(graph.values.size(), sizeof(float));
     for (size_t v = 0; v < graph.values.size() && flow; ++v) {
       dtypes[v] = valueDType(graph, static_cast<int>(v));
       elementBytes[v] = elementSize(dtypes[v]);
     }
-    const MemoryPlan plan = planMemory(*m.plan, isView, !options.keep_values, elementBytes);
+    const MemoryPlan plan = planMemory(*m.plan, isView, !options.keep_values, elementBytes, inPlace);
     std::vector<Tensor> buffers;
     for (size_t bytes : plan.bytes) buffers.emplace_back(Shape{static_cast<int64_t>((bytes + 3) / 4)});
     for (size_t v = 0; v < graph.values.size(); ++v)

@@ -13,6 +13,11 @@ MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool 
 }
 
 MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse, const std::vector<size_t>& elementBytes) {
+  return planMemory(graph, isView, reuse, elementBytes, std::vector<int>(graph.nodes.size(), -1));
+}
+
+MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse, const std::vector<size_t>& elementBytes,
+                      const std::vector<int>& inPlace) {
   const int nv = static_cast<int>(graph.values.size());
   const int nn = static_cast<int>(graph.nodes.size());
   constexpr int kForever = std::numeric_limits<int>::max();
@@ -40,6 +45,20 @@ MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool 
     for (int v : node.outputs) {
       const size_t need = static_cast<size_t>(numel(graph.values[v].shape)) * elementBytes[static_cast<size_t>(v)];
       int chosen = -1;
+      // In place: the input's buffer, when the input dies here; it then dies with v, not now.
+      const int slot = reuse && node.outputs.size() == 1 && n < static_cast<int>(inPlace.size()) ? inPlace[n] : -1;
+      if (slot >= 0 && slot < static_cast<int>(node.inputs.size()) && lastUse[v] != kForever) {
+        const int r = root[node.inputs[static_cast<size_t>(slot)]];
+        const int b = plan.buffer[r];
+        auto& dies = dying[n];
+        auto it = std::find(dies.begin(), dies.end(), b);
+        if (b >= 0 && lastUse[r] == n && plan.bytes[b] >= need && it != dies.end()) {
+          dies.erase(it);
+          plan.buffer[v] = b;
+          dying[std::max(lastUse[v], n)].push_back(b);
+          continue;
+        }
+      }
       if (reuse && lastUse[v] != kForever) {
         // Best fit among free buffers; else grow the largest free one.
         for (int b : freeList)

@@ -40,6 +40,9 @@ class Q8ConvGemm final : public OpKernel {
   }
 
   const char* name() const override { return name_.c_str(); }
+  // A residual layer may write over its shortcut (storeResidual reads each element of `other`
+  // before it writes y at the same index).
+  int inPlaceInput() const override { return l_.residual ? 1 : -1; }
 
   // Each task packs a block of pixel tiles' input panels (im2col and interleave in one step, into
   // a thread's L2-sized buffer) and runs a run of channel tiles over them while they are hot: no
@@ -481,19 +484,22 @@ class Q8ConvGemm final : public OpKernel {
                          l_.bias.data() + o0, act_, l_.act.a, l_.act.b, other + at, relu, y + at, pixels_);
       return;
     }
+    // Row by row through a local row: y may be `other` itself (inPlaceInput).
+    alignas(64) float row[kTilePixels];
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t o = o0 + r;
       float* yo = y + at + r * pixels_;
       const float* oo = other + at + r * pixels_;
       tile_.dequant(c + r * kTilePixels, count, corr_[static_cast<size_t>(o)], l_.deq[static_cast<size_t>(o)],
-                    l_.bias[static_cast<size_t>(o)], act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, yo);
+                    l_.bias[static_cast<size_t>(o)], act_ < 0 ? 0 : act_, l_.act.a, l_.act.b, row);
       if (act_ < 0)
-        for (int64_t j = 0; j < count; ++j) yo[j] = applyActivation(l_.act, yo[j]);
+        for (int64_t j = 0; j < count; ++j) row[j] = applyActivation(l_.act, row[j]);
       if (tile_.residualRow) {
-        tile_.residualRow(yo, oo, count, relu);
+        tile_.residualRow(row, oo, count, relu);
       } else {
-        for (int64_t j = 0; j < count; ++j) yo[j] = addResidual(l_, yo[j], oo[j]);
+        for (int64_t j = 0; j < count; ++j) row[j] = addResidual(l_, row[j], oo[j]);
       }
+      std::memcpy(yo, row, static_cast<size_t>(count) * sizeof(float));
     }
   }
 

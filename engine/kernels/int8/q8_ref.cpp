@@ -17,6 +17,9 @@ class Q8Ref final : public OpKernel {
       : name_(l.conv ? "q8_conv_ref" : "q8_inner_product_ref"), in_(in), out_(out), l_(std::move(l)) {}
 
   const char* name() const override { return name_.c_str(); }
+  // A residual layer may write over `other` (its last input): each output plane is computed
+  // aside, with that plane of `other` added, before it is stored.
+  int inPlaceInput() const override { return l_.residual ? static_cast<int>(in_.size()) : -1; }
 
   // RefKernel's checks with the layer's tensor types (the int8 flow reads and writes bytes).
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {

@@ -51,6 +51,71 @@ TEST(MemoryPlan, ChainUsesTwoBuffersAndKeepsOutputs) {
   EXPECT_NE(viewPlan.buffer[g.findValue("v2")], viewPlan.buffer[g.findValue("v0")]) << "v0 is read through v1 by act2";
 }
 
+// x -> a -> b; sum(b, a) may write over a (inPlace 1) when nothing later reads a; out = act(sum).
+struct InPlaceGraph {
+  Graph g;
+  int x, a, b, sum, out;
+  explicit InPlaceGraph(bool readALater) {
+    x = g.addValue("x", {1, 16});
+    g.inputs = {x};
+    auto add = [&](const char* name, std::vector<int> in, const char* outName) {
+      Node n;
+      n.name = name;
+      n.kind = OpKind::Activation;
+      n.params = ActivationParams{};
+      n.inputs = std::move(in);
+      const int v = g.addValue(outName, {1, 16});
+      n.outputs = {v};
+      g.addNode(n);
+      return v;
+    };
+    a = add("A", {x}, "a");
+    b = add("B", {a}, "b");
+    sum = add("S", {b, a}, "sum");
+    out = add("O", readALater ? std::vector<int>{sum, a} : std::vector<int>{sum}, "out");
+    g.outputs = {out};
+  }
+};
+
+TEST(MemoryPlan, InPlaceOutputTakesTheBufferOfAnInputThatDiesThere) {
+  const std::vector<size_t> four(5, sizeof(float));
+  {
+    InPlaceGraph h(false);
+    const std::vector<bool> noViews(h.g.nodes.size(), false);
+    std::vector<int> inPlace(h.g.nodes.size(), -1);
+    inPlace[2] = 1;  // S over a
+    const MemoryPlan p = planMemory(h.g, noViews, true, four, inPlace);
+    EXPECT_EQ(p.buffer[h.sum], p.buffer[h.a]);
+    EXPECT_NE(p.buffer[h.sum], p.buffer[h.b]) << "b is read by S itself";
+    EXPECT_NE(p.buffer[h.out], p.buffer[h.sum]) << "the graph output keeps its own buffer";
+    // Without the hint the sum needs a buffer of its own: a is freed only after S has placed it.
+    const MemoryPlan q = planMemory(h.g, noViews, true, four);
+    EXPECT_NE(q.buffer[h.sum], q.buffer[h.a]);
+    // The buffer stays the sum's until O has read it: O's output may not take it.
+    EXPECT_LE(p.totalBytes(), q.totalBytes());
+    // Without reuse every value keeps its own buffer, hint or not.
+    const MemoryPlan k = planMemory(h.g, noViews, false, four, inPlace);
+    EXPECT_NE(k.buffer[h.sum], k.buffer[h.a]);
+  }
+  {
+    InPlaceGraph h(true);  // O reads a after S: a is alive, S may not overwrite it
+    const std::vector<bool> noViews(h.g.nodes.size(), false);
+    std::vector<int> inPlace(h.g.nodes.size(), -1);
+    inPlace[2] = 1;
+    const MemoryPlan p = planMemory(h.g, noViews, true, four, inPlace);
+    EXPECT_NE(p.buffer[h.sum], p.buffer[h.a]);
+  }
+  {
+    InPlaceGraph h(false);  // a graph input is the caller's: never written over
+    const std::vector<bool> noViews(h.g.nodes.size(), false);
+    std::vector<int> inPlace(h.g.nodes.size(), -1);
+    inPlace[0] = 0;  // A over x
+    const MemoryPlan p = planMemory(h.g, noViews, true, four, inPlace);
+    EXPECT_GE(p.buffer[h.a], 0);
+    EXPECT_EQ(p.buffer[h.x], -1);
+  }
+}
+
 Tensor randomInput(const Shape& shape, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
