@@ -185,12 +185,42 @@ class Q8ConvGemm final : public OpKernel {
         for (int64_t y = 0; y < l_.h; ++y) {
           uint8_t* row = dst + (y + p.pads.top) * wp_;
           for (int64_t x = 0; x < p.pads.left; ++x) row[x] = pad;
-          shiftInputBytes(src + y * l_.w, l_.w, rawShift_, row + p.pads.left);
+          frameRow(src + y * l_.w, y + 1 < l_.h, row + p.pads.left);
           for (int64_t x = 0; x < right; ++x) row[p.pads.left + l_.w + x] = pad;
         }
         std::memset(dst + (p.pads.top + l_.h) * wp_, pad, static_cast<size_t>((hp_ - p.pads.top - l_.h) * wp_));
       }
     });
+  }
+
+  // One input row of w bytes (+ rawShift_) to out: whole vectors where the row allows it, the
+  // last one overlapping the one before (rows of 8 or more bytes), or, for a row of 4 to 7 bytes
+  // with another row after it, one 8-byte copy whose surplus lands on the pad and next row
+  // bytes the caller writes afterwards (and reads no further than that next input row); the
+  // rest byte by byte. Per-row overhead is what frame() costs on 7x7 and 14x14 planes.
+  void frameRow(const uint8_t* x, bool more, uint8_t* out) const {
+    const int64_t w = l_.w;
+#if defined(__SSE2__)
+    const __m128i s = _mm_set1_epi8(static_cast<char>(rawShift_));
+    if (w >= 16) {
+      for (int64_t i = 0;; i += 16) {
+        const int64_t at = i + 16 <= w ? i : w - 16;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + at), _mm_add_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + at)), s));
+        if (at + 16 >= w) return;
+      }
+    }
+    if (w >= 8 || (w >= 4 && more)) {
+      auto copy8 = [&](int64_t at) {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + at), _mm_add_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x + at)), s));
+      };
+      copy8(0);
+      if (w > 8) copy8(w - 8);
+      return;
+    }
+#else
+    (void)more;
+#endif
+    shiftInputBytes(x, w, rawShift_, out);
   }
 
   // Stride 2 across columns, with a frame: every framed plane row is split once per run into its
@@ -233,7 +263,12 @@ class Q8ConvGemm final : public OpKernel {
         for (int64_t r = r0; r < r1; ++r) {
           const float* s = x + ((r / l_.oh) * l_.h + (r % l_.oh) * l_.p.stride_h) * l_.w;
           float* d = rows.data() + (r - r0) * l_.ow;
-          for (int64_t i = 0; i < l_.ow; ++i) d[i] = s[2 * i];
+          int64_t i = 0;
+#if defined(__SSE2__)
+          for (; 2 * i + 8 <= l_.w && i + 4 <= l_.ow; i += 4)  // the even floats of 8
+            _mm_storeu_ps(d + i, _mm_shuffle_ps(_mm_loadu_ps(s + 2 * i), _mm_loadu_ps(s + 2 * i + 4), _MM_SHUFFLE(2, 0, 2, 0)));
+#endif
+          for (; i < l_.ow; ++i) d[i] = s[2 * i];
         }
         tile_.quantize(rows.data(), (r1 - r0) * l_.ow, l_.in_scale, l_.in_lo, l_.in_hi, shift_, sub.data() + r0 * l_.ow);
       }
