@@ -38,6 +38,7 @@ void q8GemmTileAvx2I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_
         const __m256i x0 = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(xg)));
         const __m256i x1 = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(xg + 16)));
         const int8_t* wg = w + (g * kRows + rh) * 4;
+        prefetchWeightStream(wg);
 #pragma GCC unroll 6
         for (int r = 0; r < kHalfRows; ++r) {
           int32_t four;

@@ -13,6 +13,7 @@ EQW_Q8_ROW_FUNCTIONS(Avx512Vnni)
 
 namespace eqw::kernels::q8 {
 
+
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
   constexpr int kRows = 12;
   __m512i acc[kRows][2];
@@ -23,6 +24,7 @@ void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, in
     const __m512i x0 = _mm512_loadu_si512(x + g * 128);
     const __m512i x1 = _mm512_loadu_si512(x + g * 128 + 64);
     const int8_t* wg = w + g * kRows * 4;
+    prefetchWeightStream(wg);
 #pragma GCC unroll 12
     for (int r = 0; r < kRows; ++r) {
       int32_t four;
@@ -48,6 +50,7 @@ void q8GemmTile16Avx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, 
   for (int64_t g = 0; g < kGroups; ++g) {
     const __m512i x0 = _mm512_loadu_si512(x + g * 128);
     const int8_t* wg = w + g * kRows * 4;
+    prefetchWeightStream(wg);
 #pragma GCC unroll 12
     for (int r = 0; r < kRows; ++r) {
       int32_t four;
@@ -80,6 +83,7 @@ void partTile(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
     __m256i xy = _mm256_setzero_si256();
     if (Y) xy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + g * 128 + Z * 64));
     const int8_t* wg = w + g * kTileRows * 4;
+    prefetchWeightStream(wg);
 #pragma GCC unroll 12
     for (int r = 0; r < R; ++r) {
       int32_t four;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/int8/q8_kernels.h"
 #include "kernels/int8/x86/q8_rows_impl.h"
 
 EQW_Q8_ROW_FUNCTIONS(Sse41)
@@ -38,6 +39,7 @@ void q8GemmTileSse41U7(int64_t kGroups, const int8_t* w, const uint8_t* x, int32
         const __m128i x0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xg));
         const __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xg + 16));
         const int8_t* wg = w + (g * kRows + r0) * 4;
+        prefetchWeightStream(wg);
 #pragma GCC unroll 4
         for (int r = 0; r < kR; ++r) {
           const __m128i b = _mm_set1_epi32(fourWeights(wg + r * 4));
@@ -68,6 +70,7 @@ void q8GemmTileSse41I8(int64_t kGroups, const int8_t* w, const uint8_t* x, int32
 #pragma GCC unroll 4
         for (int q = 0; q < 4; ++q) xw[q] = _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(xg + q * 8)));
         const int8_t* wg = w + (g * kRows + r0) * 4;
+        prefetchWeightStream(wg);
 #pragma GCC unroll 2
         for (int r = 0; r < kR; ++r) {
           const __m128i b4 = _mm_cvtepi8_epi16(_mm_cvtsi32_si128(fourWeights(wg + r * 4)));

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/int8/q8_kernels.h"
+
 namespace eqw::kernels::q8 {
 namespace {
 
@@ -25,6 +27,7 @@ void q8GemmTileYmm(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* 
         const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xg));
         const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xg + 32));
         const int8_t* wg = w + (g * kRows + rh) * 4;
+        prefetchWeightStream(wg);
 #pragma GCC unroll 6
         for (int r = 0; r < kHalfRows; ++r) {
           int32_t four;
