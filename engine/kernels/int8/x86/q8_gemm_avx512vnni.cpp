@@ -260,9 +260,11 @@ void q8ResidualRowAvx512Vnni(float* y, const float* other, int64_t n, int relu) 
 }
 
 // Dequantized as above and requantized in registers with quantizeRowImpl's steps (x86/
-// q8_rows_impl.h): the product, NaN to 0, the clamp as max(lo, v) / min(hi, v) (the reference's
+// q8_rows_impl.h): the product, the clamp as max(lo, v) / min(hi, v) (the reference's
 // v < lo ? lo : v and v > hi ? hi : v), then trunc(v + copysign(0.49999997, v)); the int32 kept
-// to its low byte like the cast.
+// to its low byte like the cast. NaN needs no step of its own: MAXPS / MINPS return their second
+// operand, v, when it is NaN, and the truncation of NaN is 0x80000000, whose low byte is 0, the
+// reference's quantize(NaN).
 void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                              int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride) {
   const __m512 vs = _mm512_set1_ps(scale), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
@@ -270,7 +272,6 @@ void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
   const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
   forEachDequantized(c, rows, count, corr, deq, bias, act, a, b, [&](int r, int h, __mmask16 m, __m512 y) {
     __m512 v = _mm512_mul_ps(y, vs);
-    v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
     v = _mm512_max_ps(vlo, v);
     v = _mm512_min_ps(vhi, v);
     v = _mm512_add_ps(v, _mm512_or_ps(_mm512_and_ps(v, sign), half));
