@@ -95,7 +95,7 @@ class Q8ConvGemm final : public OpKernel {
         for (int64_t rt = chunk * rowTiles_ / chunks, re = (chunk + 1) * rowTiles_ / chunks; rt < re; ++rt)
           for (int64_t pt = p0; pt < p1; ++pt) {
             runTile(rt, pt, panels.data() + (pt - p0) * panelBytes, c);
-            store(c, rt, pt, y, other);
+            store(c, rt, pt, y, other, threads > 1);
           }
       }
     });
@@ -453,11 +453,11 @@ class Q8ConvGemm final : public OpKernel {
   // requantized onto the consumers' grid by the same row quantizer they would use — in one call
   // over the whole tile when its rows are full, since the row quantizer's vector loop (64 bytes a
   // step on AVX-512) leaves a 32-pixel row to its scalar tail.
-  void store(const int32_t* c, int64_t rt, int64_t pt, void* y, const float* other) const {
+  void store(const int32_t* c, int64_t rt, int64_t pt, void* y, const float* other, bool shared) const {
     const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
     const int64_t rows = std::min<int64_t>(kTileRows, l_.oc - rt * kTileRows);
     if (other) {
-      storeResidual(c, rt, p0, count, rows, static_cast<float*>(y), other);
+      storeResidual(c, rt, p0, count, rows, static_cast<float*>(y), other, shared);
       return;
     }
     if (l_.out_q && tile_.requantTile && act_ >= 0) {
@@ -499,18 +499,26 @@ class Q8ConvGemm final : public OpKernel {
   // tile is hot — in the ISA's tile epilogue where it has one, else row by row right after the
   // rows are written.
   static constexpr int64_t kResidualAhead = 4;
-  void storeResidual(const int32_t* c, int64_t rt, int64_t p0, int64_t count, int64_t rows, float* y, const float* other) const {
+  void storeResidual(const int32_t* c, int64_t rt, int64_t p0, int64_t count, int64_t rows, float* y, const float* other,
+                     bool shared) const {
     const int64_t o0 = rt * kTileRows, at = o0 * pixels_ + p0;
     const int relu = l_.res_relu ? 1 : 0;
     // `other` and y are read and written 12 rows at a time, 128 bytes per row from pages apart:
     // too many streams for the hardware prefetcher, so the rows of the tile kResidualAhead
     // pixel tiles on are fetched now (a run of tiles goes along the same rows).
+    // Written in place (y is other) by several threads, the lines are fetched once, for writing:
+    // the other core may hold them modified (it wrote this value), and a read prefetch would
+    // take them shared, the store then needing them again, exclusive (measured slower at 2
+    // threads; at 1 thread the read prefetch measured slightly faster).
     const int64_t ahead = p0 + kResidualAhead * kTilePixels;
+    const bool writeOnly = shared && y == other;
     if (ahead < pixels_)
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t i = at + r * pixels_ + kResidualAhead * kTilePixels;
-        __builtin_prefetch(other + i);
-        __builtin_prefetch(other + i + 16);
+        if (!writeOnly) {
+          __builtin_prefetch(other + i);
+          __builtin_prefetch(other + i + 16);
+        }
         __builtin_prefetch(y + i, 1);
         __builtin_prefetch(y + i + 16, 1);
       }
