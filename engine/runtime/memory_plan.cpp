@@ -52,7 +52,10 @@ MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool 
         const int b = plan.buffer[r];
         auto& dies = dying[n];
         auto it = std::find(dies.begin(), dies.end(), b);
-        if (b >= 0 && lastUse[r] == n && plan.bytes[b] >= need && it != dies.end()) {
+        // Not when another input of the node reads the same storage: it would be overwritten too.
+        int readers = 0;
+        for (int u : node.inputs) readers += root[u] == r;
+        if (b >= 0 && lastUse[r] == n && plan.bytes[b] >= need && it != dies.end() && readers == 1) {
           dies.erase(it);
           plan.buffer[v] = b;
           dying[std::max(lastUse[v], n)].push_back(b);

@@ -106,6 +106,15 @@ TEST(MemoryPlan, InPlaceOutputTakesTheBufferOfAnInputThatDiesThere) {
     EXPECT_NE(p.buffer[h.sum], p.buffer[h.a]);
   }
   {
+    InPlaceGraph h(false);  // S reads a twice: writing over one read would change the other
+    h.g.nodes[2].inputs = {h.a, h.a};
+    const std::vector<bool> noViews(h.g.nodes.size(), false);
+    std::vector<int> inPlace(h.g.nodes.size(), -1);
+    inPlace[2] = 1;
+    const MemoryPlan p = planMemory(h.g, noViews, true, four, inPlace);
+    EXPECT_NE(p.buffer[h.sum], p.buffer[h.a]);
+  }
+  {
     InPlaceGraph h(false);  // a graph input is the caller's: never written over
     const std::vector<bool> noViews(h.g.nodes.size(), false);
     std::vector<int> inPlace(h.g.nodes.size(), -1);
