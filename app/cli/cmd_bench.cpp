@@ -29,7 +29,8 @@ namespace {
 const char* kHelp =
     "usage: eqw bench MODEL [options]\n"
     "       eqw bench --peak [--isa LEVEL]\n"
-    "       eqw bench MODEL --stats --data DIR|LIST [preprocessing] [--passes 1|2] [--max-images N]\n"
+    "       eqw bench MODEL --stats --data DIR|LIST [preprocessing] [--passes 1|2] [--hist-stride N]\n"
+    "                  [--max-images N]\n"
     "       eqw bench MODEL --probe LAYER --data DIR|LIST [preprocessing] [--probe-images N]\n\n"
     "Times whole FP32 inferences of MODEL on a random input and reports the median latency, the\n"
     "throughput in GMAC/s (direct-convolution MACs) and its share of the FP32 FMA peak measured on\n"
@@ -48,6 +49,8 @@ const char* kHelp =
     "  --per-layer          also time every layer; prints the slowest first\n"
     "  --json               machine-readable output\n"
     "  --passes 1|2         with --stats: one pass, or ncnn2table's two (default 1)\n"
+    "  --hist-stride N      with --stats --passes 1: histogram one block of 256 values in N\n"
+    "                       (default 1: every value; 8 is about a third of the cost)\n"
     "  --precision LIST     fp32,int8,int7: time each on the canonical graph (BatchNorm folded), the\n"
     "                       integer ones with real integer kernels; share of the INT8 peak\n"
     "  --table FILE         the scales of the integer runs (default: max thresholds from one run on\n"
@@ -99,7 +102,8 @@ int runStats(const Args& args) {
   auto threads = args.getInt("threads", 1, 1, 1024);
   auto passes = args.getInt("passes", 1, 1, 2);
   auto maxImages = args.getInt("max-images", 50, 1, 1 << 30);
-  for (const Status& s : {threads.status(), passes.status(), maxImages.status()})
+  auto stride = args.getInt("hist-stride", CollectOptions{}.hist_stride, 1, kMaxHistStride);
+  for (const Status& s : {threads.status(), passes.status(), maxImages.status(), stride.status()})
     if (!s.isOk()) return fail("bench", s.message(), 2);
   auto graph = loadCanonicalModel(args.positionals()[0], args, "bench");
   if (!graph) return fail("bench", graph.status().message());
@@ -110,6 +114,7 @@ int runStats(const Args& args) {
   CollectOptions co;
   co.threads = *threads;
   co.passes = *passes;
+  co.hist_stride = *stride;
   co.max_images = *maxImages;
   co.values = StatsValues::QuantizableInputs;  // what `eqw calibrate` observes
   Diagnostics diags;
@@ -117,16 +122,19 @@ int runStats(const Args& args) {
   for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
   if (!r) return fail("bench", r.status().message());
   if (args.has("json")) {
-    nlohmann::json j = {{"model", graph->name}, {"images", r->images}, {"passes", r->passes}, {"threads", *threads},
+    nlohmann::json j = {{"model", graph->name}, {"images", r->images}, {"passes", r->passes},
+                        {"hist_stride", r->passes == 1 ? *stride : 1}, {"threads", *threads},
                         {"kernels", r->kernels}, {"plain_ms", r->plain_ms}, {"stats_ms", r->stats_ms},
                         {"plain_median_ms", r->plain_median_ms}, {"stats_median_ms", r->stats_median_ms},
                         {"overhead", r->overhead()}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
-  std::printf("model %s: statistics over %lld images, %d pass%s, %d thread%s, %s loops\n", graph->name.c_str(),
-              static_cast<long long>(r->images), r->passes, r->passes == 1 ? "" : "es", *threads, *threads == 1 ? "" : "s",
-              r->kernels.c_str());
+  const std::string binned = r->passes == 2 || *stride == 1 ? "every value binned"
+                                                             : "1 block in " + std::to_string(*stride) + " binned";
+  std::printf("model %s: statistics over %lld images, %d pass%s (%s), %d thread%s, %s loops\n", graph->name.c_str(),
+              static_cast<long long>(r->images), r->passes, r->passes == 1 ? "" : "es", binned.c_str(), *threads,
+              *threads == 1 ? "" : "s", r->kernels.c_str());
   std::printf("plain inference:   %9.1f ms (median %.3f ms per image)\n", r->plain_ms, r->plain_median_ms);
   std::printf("with statistics:   %9.1f ms (median %.3f ms per image)\n", r->stats_ms, r->stats_median_ms);
   std::printf("overhead:          %+8.1f %%\n", 100.0 * r->overhead());
@@ -298,7 +306,7 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
 
 int cmdBench(const Argv& argv) {
   std::set<std::string> names = {"threads", "loops",  "warmup",     "isa",       "weights",   "input-shape",
-                                 "data",    "passes", "max-images", "precision", "table",     "table-bits"};
+                                 "data",    "passes", "hist-stride", "max-images", "precision", "table",     "table-bits"};
   names.insert({"probe", "probe-images"});
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats", "no-int8-flow", "no-fuse"}, names);

@@ -57,6 +57,9 @@ const char* kHelp =
     "  --passes 2|1         2: ncnn2table's two passes, ranges then histograms (default; kl-ncnn\n"
     "                       needs it to reproduce ncnn's tables); 1: one pass, histograms re-binned\n"
     "                       as the range grows (half the work, coarser bins)\n"
+    "  --hist-stride N      with --passes 1: bin one block of 256 values in N of each image,\n"
+    "                       rotating from image to image (default 1: every value). Ranges and zero\n"
+    "                       counts always see every value; KL thresholds move with sampling\n"
     "  --threads N          worker threads (default 1)\n"
     "  --no-winograd-6bit   give INT8 3x3 stride-1 convolutions 8-bit weights and write 127/T for\n"
     "                       them too (default: 6-bit weights, 31/T, what ncnn's Winograd runs)\n"
@@ -87,9 +90,12 @@ Result<CollectOptions> collectOptions(const Args& args, int threads) {
   auto passes = args.getInt("passes", 2, 1, 2);
   if (!passes) return passes.status();
   CollectOptions co;
+  auto stride = args.getInt("hist-stride", co.hist_stride, 1, kMaxHistStride);
+  if (!stride) return stride.status();
   co.threads = threads;
   co.max_images = *maxImages;
   co.passes = *passes;
+  co.hist_stride = *stride;
   co.values = StatsValues::QuantizableInputs;
   return co;
 }
@@ -164,7 +170,7 @@ Status calibrateInProject(const Args& args, const std::string& path, const Calib
 
 int cmdCalibrate(const Argv& argv) {
   std::set<std::string> names = {"data",  "out",       "method",     "eq-start", "eq-images", "percentile", "bits",
-                                   "weight-method", "stats", "max-images", "passes", "threads", "weights", "input-shape", "project",
+                                   "weight-method", "stats", "max-images", "passes", "hist-stride", "threads", "weights", "input-shape", "project",
                                    "eval-data"};
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"json", "help", "per-channel", "per-tensor", "calibrate-input", "no-winograd-6bit", "eq-sequential", "eq-float"},

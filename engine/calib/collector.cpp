@@ -61,10 +61,14 @@ struct Collector {
   int64_t imagesUsed = 0;          // images that loaded in pass 1
   const StatsSnapshotOptions* snapshots = nullptr;  // live statistics; nullptr or no callback: none
   std::chrono::steady_clock::time_point lastSnapshot{};
+  // The one pass's counters per observed value, flushed into `stats` only before they are read.
+  std::vector<std::unique_ptr<calib::HistogramScratch>> scratch;
 
   // The StatsSet of the values seen so far, as the final result is made: copied for a snapshot,
   // moved out at the end.
   StatsSet buildSet(int64_t images, bool move) {
+    for (size_t v = 0; v < scratch.size(); ++v)
+      if (scratch[v]) scratch[v]->flushInto(stats[v].histogram);
     StatsSet set;
     set.model = graph.name;
     set.images = images;
@@ -93,7 +97,12 @@ struct Collector {
     switch (pass) {
       case Pass::Range: accumulateRange(stats[value], t.f32(), t.numel()); break;
       case Pass::Histogram: accumulateHistogram(stats[value], t.f32(), t.numel()); break;
-      case Pass::OnePass: accumulateOnePass(stats[value], t.f32(), t.numel()); break;
+      case Pass::OnePass: {
+        if (scratch.size() <= static_cast<size_t>(value)) scratch.resize(stats.size());
+        if (!scratch[value]) scratch[value] = std::make_unique<calib::HistogramScratch>();
+        calib::accumulateOnePass(stats[value], t.f32(), t.numel(), options.hist_stride, *scratch[value]);
+        break;
+      }
     }
   }
 
@@ -132,6 +141,15 @@ struct Collector {
   }
 };
 
+Status checkOptions(const CollectOptions& options) {
+  if (options.passes != 1 && options.passes != 2)
+    return invalidArgument("statistics collection takes 1 or 2 passes, not " + std::to_string(options.passes));
+  if (options.hist_stride < 1 || options.hist_stride > kMaxHistStride)
+    return invalidArgument("histogram stride " + std::to_string(options.hist_stride) + " is outside 1.." +
+                           std::to_string(kMaxHistStride));
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, const Preprocess& preprocess,
@@ -146,8 +164,7 @@ Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, c
     return invalidArgument("model input '" + in.name + "' is " + toString(in.shape) + " but the preprocessing gives " +
                            toString(preprocess.tensorShape()));
   if (dataset.samples.empty()) return invalidArgument("calibration set '" + dataset.source + "' has no images");
-  if (options.passes != 1 && options.passes != 2)
-    return invalidArgument("statistics collection takes 1 or 2 passes, not " + std::to_string(options.passes));
+  EQW_RETURN_IF_ERROR(checkOptions(options));
 
   ExecutorOptions eo;
   eo.threads = options.threads;
@@ -156,7 +173,7 @@ Result<StatsSet> collectStatistics(const Graph& graph, const Dataset& dataset, c
 
   try {
     Collector c{graph, dataset, preprocess, options, progress, diagnostics, selectValues(graph, options.values),
-                {}, 0, 0, &snapshots, std::chrono::steady_clock::now()};
+                {}, 0, 0, &snapshots, std::chrono::steady_clock::now(), {}};
     c.stats.resize(graph.values.size());
     const int64_t n = static_cast<int64_t>(dataset.samples.size());
     c.total = options.max_images > 0 ? std::min(n, options.max_images) : n;
@@ -189,8 +206,7 @@ double msSince(std::chrono::steady_clock::time_point t0) {
 Result<StatsBenchResult> benchmarkStatistics(const Graph& graph, const Dataset& dataset, const Preprocess& preprocess,
                                              const CollectOptions& options, Diagnostics& diagnostics) {
   if (graph.inputs.size() != 1) return unsupported("model '" + graph.name + "' does not take exactly one input");
-  if (options.passes != 1 && options.passes != 2)
-    return invalidArgument("statistics collection takes 1 or 2 passes, not " + std::to_string(options.passes));
+  EQW_RETURN_IF_ERROR(checkOptions(options));
   const int64_t limit = options.max_images > 0 ? options.max_images : 50;
   std::vector<Tensor> inputs;
   Status s = forEachSample(dataset, preprocess, [&](size_t, const Sample&, const Tensor& input) {
@@ -205,7 +221,7 @@ Result<StatsBenchResult> benchmarkStatistics(const Graph& graph, const Dataset& 
   auto exec = Executor::create(graph, eo);
   if (!exec) return exec.status();
   const CalibProgress none;
-  Collector c{graph, dataset, preprocess, options, none, diagnostics, selectValues(graph, options.values), {}, 0, 0, nullptr, {}};
+  Collector c{graph, dataset, preprocess, options, none, diagnostics, selectValues(graph, options.values), {}, 0, 0, nullptr, {}, {}};
   c.stats.resize(graph.values.size());
 
   auto timed = [&](const Tensor& input, Pass* pass) -> Result<double> {

@@ -62,7 +62,7 @@ class MseMethod final : public CalibrationMethod {
 }  // namespace
 
 ThresholdCurve mseCurve(const TensorStats& stats, int qmax) {
-  const double total = static_cast<double>(stats.histogramTotal()) + static_cast<double>(stats.zeros);
+  const double total = static_cast<double>(stats.histogramTotal()) + stats.histogramZeros();
   ThresholdCurve c;
   c.quantity = "expected mse";
   for (int k = 1; k <= kHistogramBins; ++k) {

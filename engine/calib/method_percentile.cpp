@@ -15,8 +15,9 @@ class PercentileMethod final : public CalibrationMethod {
     if (auto q = quantMax(bits); !q) return q.status();
     EQW_RETURN_IF_ERROR(checkHistogram(stats));
     const double nonzero = static_cast<double>(stats.histogramTotal());
-    const double all = nonzero + static_cast<double>(stats.zeros);
-    const double target = p_ / 100.0 * all - static_cast<double>(stats.zeros);
+    const double zeros = stats.histogramZeros();  // in the histogram's units (sampled or not)
+    const double all = nonzero + zeros;
+    const double target = p_ / 100.0 * all - zeros;
     if (target <= 0.0)
       return invalidArgument(tensorLabel(stats) + ": the " + std::to_string(p_) + "th percentile of |x| is 0 (" +
                              std::to_string(stats.zeros) + " of " + std::to_string(stats.count) + " elements are 0)");

@@ -18,7 +18,7 @@ json toJson(const TensorStats& s) {
               {"absmax", s.absmax},   {"count", s.count},     {"zeros", s.zeros},
               {"samples", s.samples}, {"sample_elements", s.sample_elements},
               {"ema_absmax", s.ema_absmax}, {"hist_range", s.hist_range},
-              {"histogram", s.histogram}};
+              {"hist_stride", s.hist_stride}, {"histogram", s.histogram}};
 }
 
 TensorStats fromJson(const json& j) {
@@ -33,6 +33,7 @@ TensorStats fromJson(const json& j) {
   s.sample_elements = j.at("sample_elements").get<int64_t>();
   s.ema_absmax = j.at("ema_absmax").get<double>();
   s.hist_range = j.at("hist_range").get<float>();
+  s.hist_stride = j.value("hist_stride", 1);  // absent before sampled histograms: every value
   s.histogram = j.at("histogram").get<std::vector<uint64_t>>();
   return s;
 }
@@ -42,6 +43,8 @@ Status checkLoaded(const TensorStats& s, int id) {
   if (!s.histogram.empty() && s.histogram.size() != static_cast<size_t>(kHistogramBins))
     return parseError(where + ": histogram has " + std::to_string(s.histogram.size()) + " bins, expected " +
                       std::to_string(kHistogramBins));
+  if (s.hist_stride < 1)
+    return parseError(where + ": hist_stride " + std::to_string(s.hist_stride) + " is not a positive block stride");
   if (s.count < 0 || s.zeros < 0 || s.zeros > s.count || s.samples < 0)
     return parseError(where + ": inconsistent counts (count " + std::to_string(s.count) + ", zeros " +
                       std::to_string(s.zeros) + ")");

@@ -7,6 +7,7 @@
 #include <eqw/cpu.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace eqw::calib {
 
@@ -17,6 +18,9 @@ constexpr int kZeroSlots = 8;
 constexpr int kWayCounters = kHistogramBins + kZeroSlots;
 // Elements one call may add to the uint32 way counters before they are flushed.
 constexpr int64_t kMaxKernelElements = int64_t{1} << 30;
+
+// Elements per chunk of scanBinPow2: the block a sampled histogram bins or skips.
+constexpr int kStatsChunk = static_cast<int>(kHistStrideBlock);
 
 // Range of one sample. Callers start with lo = hi = data[0], absmax = 0, zeros = 0.
 struct RangeAcc {
@@ -33,11 +37,30 @@ struct StatsKernels {
   // zeros to the zero slots. Raises *top to the highest bin counted (so a flush reads only up to it).
   void (*binDivide)(const float* data, int64_t n, float divisor, uint32_t* ways, int* top);
   // One pass doing both over a power-of-two range (|x| / range is exact): adds to acc and bins
-  // into ways, chunk by chunk, and stops before the first chunk holding |x| >= range (inf
-  // included) so the caller can widen the range; returns the elements consumed (n when none).
-  // Raises *top like binDivide.
-  int64_t (*scanBinPow2)(const float* data, int64_t n, float range, uint32_t* ways, RangeAcc* acc, int* top);
+  // into ways, chunk by chunk, and stops before the first binned chunk holding |x| >= range (inf
+  // included) so the caller can widen the range; returns the elements consumed (n when none,
+  // otherwise a multiple of kStatsChunk). Only the chunks c (counted from data) with
+  // c % stride == phase are binned; every chunk adds to acc, so acc->absmax may exceed the range
+  // after a full run when stride > 1 (the caller widens then). Raises *top like binDivide.
+  int64_t (*scanBinPow2)(const float* data, int64_t n, float range, int stride, int phase, uint32_t* ways,
+                         RangeAcc* acc, int* top);
 };
+
+// uint32 counters per bin (and the zero slots) that the kernels count into, added into a tensor's
+// uint64 bins by flushInto — only up to the highest bin counted. A caller that keeps one per
+// tensor (the collector) flushes once per collection instead of once per sample: for small tensors
+// (the sample's 14x14 planes) the flush of up to 2048 bins cost as much as the binning.
+struct HistogramScratch {
+  std::vector<uint32_t> counters = std::vector<uint32_t>(kWayCounters, 0u);
+  int top = -1;          // no bin above it holds counts
+  int64_t pending = 0;   // elements counted since the last flush (bounded by kMaxKernelElements)
+
+  void flushInto(std::vector<uint64_t>& histogram);
+};
+
+// accumulateOnePass (eqw/calib.h) counting into `scratch`, which must belong to these stats and
+// be flushed into them (scratch.flushInto(stats.histogram)) before the histogram is read.
+void accumulateOnePass(TensorStats& stats, const float* data, int64_t n, int hist_stride, HistogramScratch& scratch);
 
 // The table for the strongest level activeIsa() allows (generic when no SIMD build exists).
 const StatsKernels& statsKernels();

@@ -30,7 +30,7 @@ typedef float VecF __attribute__((vector_size(kLanes * sizeof(float))));
 typedef int32_t VecI __attribute__((vector_size(kLanes * sizeof(int32_t))));
 
 // Elements binned between two range checks: one horizontal max per chunk, not per vector.
-constexpr int kChunk = 256;
+constexpr int kChunk = kStatsChunk;
 
 inline VecF loadF(const float* p) {
   VecF v;
@@ -188,15 +188,31 @@ void binDivideImpl(const float* data, int64_t n, float divisor, uint32_t* ways, 
   *top = hmaxI(high);
 }
 
-int64_t scanBinPow2Impl(const float* data, int64_t n, float range, uint32_t* ways, RangeAcc* acc, int* top) {
+int64_t scanBinPow2Impl(const float* data, int64_t n, float range, int stride, int phase, uint32_t* ways,
+                        RangeAcc* acc, int* top) {
   const float scale = static_cast<float>(kHistogramBins) / range;  // a power of two: exact
   const VecF s = splat(scale);
   alignas(64) int32_t index[kChunk + kLanes];
   VecI high = VecI{} + *top;
   VecRange r(*acc);
+  const int64_t vecEnd = n / kLanes * kLanes;
   int64_t i = 0;
-  while (i + kLanes <= n) {
-    const int len = static_cast<int>((n - i) / kLanes * kLanes < kChunk ? (n - i) / kLanes * kLanes : kChunk);
+  int turn = 0;  // (i / kChunk) % stride, kept without a division per chunk
+  while (i < vecEnd) {
+    if (turn != phase) {  // the chunks up to the next binned one: range and zeros only, no stop
+      const int64_t skip = static_cast<int64_t>(phase > turn ? phase - turn : phase - turn + stride) * kChunk;
+      const int64_t end = vecEnd - i < skip ? vecEnd : i + skip;
+      for (; i < end; i += kLanes) {
+        const VecF v = loadF(data + i);
+        r.lo = v < r.lo ? v : r.lo;
+        r.hi = v > r.hi ? v : r.hi;
+        r.am = vmax(absOf(v), r.am);
+        r.zeros += v == VecF{};
+      }
+      turn = phase;
+      continue;
+    }
+    const int len = static_cast<int>(vecEnd - i < kChunk ? vecEnd - i : kChunk);
     VecF chunkMax = VecF{};
     VecI chunkZeros = VecI{};
     VecI chunkHigh = high;
@@ -218,15 +234,18 @@ int64_t scanBinPow2Impl(const float* data, int64_t n, float range, uint32_t* way
     high = chunkHigh;
     countIndices(index, count, ways);
     i += len;
+    turn = turn + 1 == stride ? 0 : turn + 1;
   }
   r.into(acc);
   acc->zeros += r.zeroCount();
   if (i + kLanes > n) {  // fewer than a vector left: scalar, checking the range element by element
+    const bool binned = (i / kChunk) % stride == phase;  // the last chunk's, on every level
     for (; i < n; ++i) {
       const float v = data[i];
       const float a = std::fabs(v);
-      if (a >= range) break;
+      if (binned && a >= range) break;
       scanTail(data + i, 1, acc);
+      if (!binned) continue;
       const float rr = a * scale;
       const int32_t b = rr < static_cast<float>(kHistogramBins) ? static_cast<int32_t>(rr) : kHistogramBins - 1;
       ways[v == 0.f ? kHistogramBins : b] += 1;

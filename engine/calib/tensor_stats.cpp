@@ -13,28 +13,29 @@ uint64_t TensorStats::histogramTotal() const {
   return total;
 }
 
+double TensorStats::histogramZeros() const {
+  const int64_t nonzero = count - zeros;
+  if (hist_stride <= 1 || nonzero <= 0) return static_cast<double>(zeros);
+  return static_cast<double>(zeros) * static_cast<double>(histogramTotal()) / static_cast<double>(nonzero);
+}
+
 size_t TensorStats::bytes() const {
   return sizeof(TensorStats) + name.capacity() + histogram.capacity() * sizeof(uint64_t);
 }
 
+void calib::HistogramScratch::flushInto(std::vector<uint64_t>& histogram) {
+  for (int b = 0; b <= top; ++b) histogram[b] += counters[b];
+  std::fill(counters.begin(), counters.begin() + (top + 1), 0u);
+  std::fill(counters.begin() + kHistogramBins, counters.end(), 0u);  // the zero slots
+  top = -1;
+  pending = 0;
+}
+
 namespace {
 
-using calib::kWayCounters;
 using calib::RangeAcc;
 
-// The histogram's scratch: uint32 counters per bin (and the zero slots), added into the uint64
-// bins after every kernel call — only up to the highest bin the call touched.
-struct Ways {
-  std::vector<uint32_t> counters = std::vector<uint32_t>(kWayCounters, 0u);
-  int top = -1;  // no bin above it holds counts
-
-  void flushInto(std::vector<uint64_t>& histogram) {
-    for (int b = 0; b <= top; ++b) histogram[b] += counters[b];
-    std::fill(counters.begin(), counters.begin() + (top + 1), 0u);
-    std::fill(counters.begin() + kHistogramBins, counters.end(), 0u);  // the zero slots
-    top = -1;
-  }
-};
+using Ways = calib::HistogramScratch;
 
 Ways& scratch() {
   thread_local Ways ways;
@@ -74,9 +75,11 @@ void ensureHistogram(TensorStats& stats) {
 }
 
 // ncnn2table's bins over [0, divisor]: min(int(|v| / divisor * 2048), 2047), zeros left out.
-void binInto(TensorStats& stats, float divisor, const float* data, int64_t n) {
+// With stride > 1 only the blocks b (of kHistStrideBlock) with b % stride == phase.
+void binInto(TensorStats& stats, float divisor, const float* data, int64_t n, int stride = 1, int phase = 0) {
   if (!(divisor > 0.f) || n <= 0) return;  // nothing but zeros (or no range yet): no bin to fill
-  if (n < kSmallTensor) {  // logits and the like: not worth the ways' flush
+  if (n < kSmallTensor) {  // logits and the like (one block at most): not worth the ways' flush
+    if (phase != 0) return;
     for (int64_t i = 0; i < n; ++i) {
       const float r = std::fabs(data[i]) / divisor * kHistogramBins;
       if (data[i] != 0.f) stats.histogram[r < static_cast<float>(kHistogramBins) ? static_cast<int>(r) : kHistogramBins - 1] += 1;
@@ -85,10 +88,18 @@ void binInto(TensorStats& stats, float divisor, const float* data, int64_t n) {
   }
   const calib::StatsKernels& k = calib::statsKernels();
   Ways& ways = scratch();
-  for (int64_t i = 0; i < n; i += calib::kMaxKernelElements) {
-    k.binDivide(data + i, std::min(n - i, calib::kMaxKernelElements), divisor, ways.counters.data(), &ways.top);
-    ways.flushInto(stats.histogram);
+  const int64_t step = stride == 1 ? calib::kMaxKernelElements : kHistStrideBlock;
+  int64_t pending = 0;  // elements counted since the last flush: the uint32 counters hold one call's worth
+  for (int64_t i = phase * kHistStrideBlock; i < n; i += stride * step) {
+    const int64_t len = std::min(n - i, step);
+    if (pending + len > calib::kMaxKernelElements) {
+      ways.flushInto(stats.histogram);
+      pending = 0;
+    }
+    k.binDivide(data + i, len, divisor, ways.counters.data(), &ways.top);
+    pending += len;
   }
+  ways.flushInto(stats.histogram);
 }
 
 // Widens the histogram's range by 2^k until it exceeds absmax, merging 2^k bins into one. The
@@ -126,9 +137,12 @@ void accumulateHistogram(TensorStats& stats, const float* data, int64_t n) {
 // power-of-two range and stops at a chunk that exceeds it; the range is widened (bins merged, which
 // is exact) and the scan resumes there. Before any non-zero value the first such sample sets the
 // range from its absmax (two reads, once), as do small tensors. After an infinite value only ranges are kept.
-void accumulateOnePass(TensorStats& stats, const float* data, int64_t n) {
+void calib::accumulateOnePass(TensorStats& stats, const float* data, int64_t n, int hist_stride, HistogramScratch& ways) {
   if (n <= 0) return;
   ensureHistogram(stats);
+  if (stats.samples == 0) stats.hist_stride = std::max(hist_stride, 1);
+  const int stride = stats.hist_stride;
+  const int phase = static_cast<int>(stats.samples % stride);  // this sample's blocks
   if (!(stats.hist_range > 0.f) || !std::isfinite(stats.absmax) || n < kSmallTensor) {
     accumulateRange(stats, data, n);
     if (!(stats.absmax > 0.f) || !std::isfinite(stats.absmax)) return;  // only zeros so far, or inf
@@ -137,20 +151,30 @@ void accumulateOnePass(TensorStats& stats, const float* data, int64_t n) {
       std::frexp(stats.absmax, &exponent);  // absmax = m * 2^exponent, m in [0.5, 1)
       stats.hist_range = std::ldexp(1.f, exponent);
     }
+    ways.flushInto(stats.histogram);  // its counts are in the bins of the range before widening
     widenRange(stats, stats.absmax);
-    binInto(stats, stats.hist_range, data, n);
+    binInto(stats, stats.hist_range, data, n, stride, phase);
     return;
   }
-  const calib::StatsKernels& k = calib::statsKernels();
-  Ways& ways = scratch();
+  const StatsKernels& k = statsKernels();
   RangeAcc r = startRange(data);
   int64_t i = 0;
   while (i < n) {
-    const int64_t len = std::min(n - i, calib::kMaxKernelElements);
-    const int64_t used = k.scanBinPow2(data + i, len, stats.hist_range, ways.counters.data(), &r, &ways.top);
-    ways.flushInto(stats.histogram);
+    const int64_t len = std::min(n - i, kMaxKernelElements);
+    // i is a multiple of the block size: the block at data + i is block i / kHistStrideBlock.
+    const int at = static_cast<int>(((phase - (i / kHistStrideBlock) % stride) % stride + stride) % stride);
+    if (ways.pending + len > kMaxKernelElements) ways.flushInto(stats.histogram);
+    const int64_t used = k.scanBinPow2(data + i, len, stats.hist_range, stride, at, ways.counters.data(), &r, &ways.top);
+    ways.pending += used;
     i += used;
-    if (used == len) continue;
+    if (used == len) {
+      // A chunk the histogram skipped may have exceeded the range: widen for the next samples.
+      if (i == n && r.absmax >= stats.hist_range && std::isfinite(r.absmax)) {
+        ways.flushInto(stats.histogram);
+        widenRange(stats, r.absmax);
+      }
+      continue;
+    }
     if (!std::isfinite(r.absmax)) {  // an infinite value: the histogram stops here, ranges go on
       const RangeAcc rest = scanRange(data + i, n - i);
       r.lo = std::min(r.lo, rest.lo);
@@ -159,9 +183,16 @@ void accumulateOnePass(TensorStats& stats, const float* data, int64_t n) {
       r.zeros += rest.zeros;
       break;
     }
+    ways.flushInto(stats.histogram);
     widenRange(stats, r.absmax);
   }
   addSample(stats, r, n);
+}
+
+void accumulateOnePass(TensorStats& stats, const float* data, int64_t n, int hist_stride) {
+  Ways& ways = scratch();
+  calib::accumulateOnePass(stats, data, n, hist_stride, ways);
+  ways.flushInto(stats.histogram);
 }
 
 TensorStats computeStats(const float* data, int64_t n) {

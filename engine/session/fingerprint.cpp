@@ -82,6 +82,8 @@ std::string dataFingerprint(const Dataset& dataset, const Preprocess& preprocess
   }
   h.text(toString(preprocess));
   h.number(options.passes);
+  // Only a sampled one-pass histogram adds to the hash: fingerprints from before hist_stride hold.
+  if (options.passes == 1 && options.hist_stride != 1) h.number(options.hist_stride);
   h.number(options.max_images);
   return h.hex();
 }

@@ -43,7 +43,8 @@ json toJson(const CollectOptions& o) {
   return {{"threads", o.threads},
           {"values", nameOf(statsValuesNames(), o.values)},
           {"max_images", o.max_images},
-          {"passes", o.passes}};
+          {"passes", o.passes},
+          {"hist_stride", o.hist_stride}};
 }
 
 json toJson(const EasyQuantOptions& o) {

@@ -23,6 +23,10 @@ namespace {
 
 using calibtest::Sample;
 
+// Largest relative change of a threshold when the histogram bins one block in 8 (measured on the
+// sample's 200 images: KL 30.8 %, percentile 13.6 %, MSE 11.9 %; with margin).
+const std::map<std::string, double> kSampledThresholdTolerance = {{"kl", 0.4}, {"percentile", 0.2}, {"mse", 0.2}};
+
 TEST(Collector, FashionMnistStatistics) {
   LOAD_SAMPLE_OR_SKIP(s);
   ASSERT_EQ(s.calib.samples.size(), 200u);
@@ -157,6 +161,57 @@ TEST(Collector, OnePassAgreesWithTwoPasses) {
   CollectOptions bad;
   bad.passes = 3;
   EXPECT_EQ(collectStatistics(s.graph, s.calib, s.pre, bad, {}, diags).status().code(), StatusCode::InvalidArgument);
+  for (int stride : {0, kMaxHistStride + 1}) {
+    CollectOptions badStride;
+    badStride.hist_stride = stride;
+    const Status st = collectStatistics(s.graph, s.calib, s.pre, badStride, {}, diags).status();
+    EXPECT_EQ(st.code(), StatusCode::InvalidArgument);
+    EXPECT_NE(st.message().find("histogram stride"), std::string::npos) << st.message();
+  }
+}
+
+// A one pass binning one block in 8: ranges, zeros and counts stay exact, the histogram holds
+// about an eighth of the values, and the thresholds the methods read from it move by no more than
+// measured (docs/accuracy.md: less than between two halves of the images at worst, but KL shifts
+// by 9 % at the median on this small network, which is why every value is binned by default).
+TEST(Collector, SampledHistogramsKeepRangesAndThresholds) {
+  LOAD_SAMPLE_OR_SKIP(s);
+  Diagnostics diags;
+  CollectOptions sampledOptions, fullOptions;
+  sampledOptions.passes = fullOptions.passes = 1;
+  sampledOptions.hist_stride = 8;
+  EXPECT_EQ(fullOptions.hist_stride, 1) << "every value by default";
+  auto sampled = collectStatistics(s.graph, s.calib, s.pre, sampledOptions, {}, diags);
+  auto full = collectStatistics(s.graph, s.calib, s.pre, fullOptions, {}, diags);
+  ASSERT_TRUE(sampled.isOk() && full.isOk());
+  ASSERT_EQ(sampled->values.size(), full->values.size());
+  std::map<std::string, double> worst;
+  for (const auto& [id, a] : sampled->values) {
+    const TensorStats& e = full->values.at(id);
+    EXPECT_EQ(a.hist_stride, 8) << a.name;
+    EXPECT_EQ(a.absmax, e.absmax) << a.name;
+    EXPECT_EQ(a.min, e.min) << a.name;
+    EXPECT_EQ(a.max, e.max) << a.name;
+    EXPECT_EQ(a.zeros, e.zeros) << a.name;
+    EXPECT_EQ(a.count, e.count) << a.name;
+    EXPECT_EQ(a.hist_range, e.hist_range) << a.name;
+    const double share = static_cast<double>(a.histogramTotal()) / static_cast<double>(e.histogramTotal());
+    EXPECT_GT(share, 0.08) << a.name;
+    EXPECT_LT(share, 0.25) << a.name;
+    for (const char* method : {"kl", "percentile", "mse"}) {
+      auto m = makeCalibrationMethod(method);
+      ASSERT_TRUE(m.isOk());
+      auto ta = (*m)->threshold(a, 8), te = (*m)->threshold(e, 8);
+      ASSERT_EQ(ta.isOk(), te.isOk()) << a.name << " " << method;
+      if (!ta) continue;
+      const double rel = std::fabs(*ta - *te) / *te;
+      worst[method] = std::max(worst[method], rel);
+    }
+  }
+  for (const auto& [method, rel] : worst) {
+    std::printf("%s: largest threshold change from sampling %.2f %%\n", method.c_str(), 100 * rel);
+    EXPECT_LT(rel, kSampledThresholdTolerance.at(method)) << method;
+  }
 }
 
 TEST(Collector, QuantizableInputsOnly) {

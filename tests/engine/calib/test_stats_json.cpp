@@ -29,6 +29,10 @@ StatsSet syntheticSet() {
   rangeOnly.name = "range_only";
   accumulateRange(rangeOnly, g.data(), 100);
   set.values[9] = rangeOnly;
+  TensorStats sampled;  // a one-pass histogram of one block in 4
+  sampled.name = "sampled";
+  for (int i = 0; i < 3; ++i) accumulateOnePass(sampled, l.data(), 10000, 4);
+  set.values[11] = sampled;
   return set;
 }
 
@@ -43,6 +47,19 @@ TEST(StatsJson, SaveLoadIdentical) {
   EXPECT_EQ(back->values.at(5).ema_absmax, set.values.at(5).ema_absmax);
   EXPECT_EQ(back->values.at(0).absmax, set.values.at(0).absmax);
   EXPECT_EQ(statsToJson(*back), statsToJson(set));
+  EXPECT_EQ(back->values.at(11).hist_stride, 4);
+}
+
+// Files written before sampled histograms have no hist_stride: every value was binned.
+TEST(StatsJson, MissingHistStrideMeansEveryValue) {
+  StatsSet set = syntheticSet();
+  set.values.erase(11);
+  std::string text = statsToJson(set);
+  for (size_t at; (at = text.find("\"hist_stride\":1,")) != std::string::npos;) text.erase(at, 16);
+  ASSERT_EQ(text.find("hist_stride"), std::string::npos);
+  auto back = statsFromJson(text);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  EXPECT_TRUE(*back == set);
 }
 
 TEST(StatsJson, BadFilesAreParseErrors) {
@@ -57,6 +74,13 @@ TEST(StatsJson, BadFilesAreParseErrors) {
   ASSERT_FALSE(r.isOk());
   EXPECT_NE(r.status().message().find("1024"), std::string::npos) << r.status().message();
   EXPECT_EQ(loadStats("/nonexistent/stats.json").status().code(), StatusCode::NotFound);
+  std::string badStride = text;
+  const std::string stride = "\"hist_stride\":4";
+  ASSERT_NE(badStride.find(stride), std::string::npos);
+  badStride.replace(badStride.find(stride), stride.size(), "\"hist_stride\":0");
+  auto bs = statsFromJson(badStride);
+  ASSERT_FALSE(bs.isOk());
+  EXPECT_NE(bs.status().message().find("hist_stride 0"), std::string::npos) << bs.status().message();
 }
 
 }  // namespace

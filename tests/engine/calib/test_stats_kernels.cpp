@@ -43,7 +43,9 @@ struct Expected {
   std::vector<uint32_t> bins = std::vector<uint32_t>(kHistogramBins, 0);
 };
 
-Expected scalar(const float* d, int64_t n, float divisor, bool multiply) {
+// The scalar rule; with stride > 1 only elements of the blocks b (of kStatsChunk) with
+// b % stride == phase are binned, while the range sees all.
+Expected scalar(const float* d, int64_t n, float divisor, bool multiply, int stride = 1, int phase = 0) {
   Expected e{{d[0], d[0], 0.f, 0}};
   const float scale = kHistogramBins / divisor;
   for (int64_t i = 0; i < n; ++i) {
@@ -55,6 +57,7 @@ Expected scalar(const float* d, int64_t n, float divisor, bool multiply) {
       ++e.range.zeros;
       continue;
     }
+    if ((i / kStatsChunk) % stride != phase) continue;
     const float r = multiply ? a * scale : a / divisor * kHistogramBins;
     e.bins[r < kHistogramBins ? static_cast<int>(r) : kHistogramBins - 1] += 1;
   }
@@ -105,12 +108,42 @@ TEST(StatsKernels, EveryLevelMatchesTheScalarRule) {
       std::fill(counters.begin(), counters.end(), 0u);
       top = -1;
       RangeAcc acc{v[0], v[0], 0.f, 0};
-      EXPECT_EQ(k->scanBinPow2(v.data(), n, range, counters.data(), &acc, &top), n);
+      EXPECT_EQ(k->scanBinPow2(v.data(), n, range, 1, 0, counters.data(), &acc, &top), n);
       EXPECT_EQ(binsOf(counters), pow2.bins);
       EXPECT_GE(top, topOf(pow2.bins));
       EXPECT_LT(top, kHistogramBins);
       EXPECT_EQ(acc.absmax, pow2.range.absmax);
       EXPECT_EQ(acc.zeros, pow2.range.zeros);
+    }
+  }
+}
+
+TEST(StatsKernels, SampledOnePassBinsExactlyTheChosenBlocksOnEveryLevel) {
+  const auto ks = levels();
+  for (int64_t n : {7, 255, 256, 300, 1000, 4099, 70001}) {
+    const auto v = data(static_cast<size_t>(n), 1.7f, static_cast<uint32_t>(n) + 5);
+    float absmax = scalar(v.data(), n, 1.f, false).range.absmax;
+    int exponent = 0;
+    std::frexp(absmax, &exponent);
+    const float range = std::ldexp(1.f, exponent);
+    for (int stride : {2, 3, 8}) {
+      for (int phase : {0, 1, stride - 1}) {
+        const Expected e = scalar(v.data(), n, range, true, stride, phase);
+        for (const StatsKernels* k : ks) {
+          SCOPED_TRACE(std::string(k->name) + " n=" + std::to_string(n) + " stride=" + std::to_string(stride) +
+                       " phase=" + std::to_string(phase));
+          std::vector<uint32_t> counters(kWayCounters, 0);
+          int top = -1;
+          RangeAcc acc{v[0], v[0], 0.f, 0};
+          EXPECT_EQ(k->scanBinPow2(v.data(), n, range, stride, phase, counters.data(), &acc, &top), n);
+          EXPECT_EQ(binsOf(counters), e.bins);
+          EXPECT_GE(top, topOf(e.bins));
+          EXPECT_EQ(acc.absmax, e.range.absmax) << "the range sees every block";
+          EXPECT_EQ(acc.zeros, e.range.zeros);
+          EXPECT_TRUE(sameFloat(acc.lo, e.range.lo));
+          EXPECT_TRUE(sameFloat(acc.hi, e.range.hi));
+        }
+      }
     }
   }
 }
@@ -126,7 +159,7 @@ TEST(StatsKernels, OnePassStopsBeforeTheChunkThatExceedsTheRange) {
     std::vector<uint32_t> counters(kWayCounters, 0);
     int top = -1;
     RangeAcc acc{v[0], v[0], 0.f, 0};
-    const int64_t used = k->scanBinPow2(v.data(), n, 1.f, counters.data(), &acc, &top);
+    const int64_t used = k->scanBinPow2(v.data(), n, 1.f, 1, 0, counters.data(), &acc, &top);
     EXPECT_LE(used, 3000);
     EXPECT_GT(used, 3000 - 300) << "stops at the chunk holding the value, not earlier";
     // What was consumed was binned and counted exactly.
@@ -137,6 +170,26 @@ TEST(StatsKernels, OnePassStopsBeforeTheChunkThatExceedsTheRange) {
   }
 }
 
+// With a stride, only binned chunks stop the pass: a skipped chunk above the range is only seen by
+// the range (the caller widens afterwards).
+TEST(StatsKernels, SampledOnePassStopsOnlyAtBinnedChunks) {
+  const int64_t n = 5000;
+  auto v = data(static_cast<size_t>(n), 0.2f, 4);
+  for (float& x : v)
+    if (std::fabs(x) >= 1.f) x = 0.5f;
+  v[300] = -1.5f;   // chunk 1: skipped with stride 2, phase 0
+  v[1100] = 1.25f;  // chunk 4: binned
+  for (const StatsKernels* k : levels()) {
+    SCOPED_TRACE(k->name);
+    std::vector<uint32_t> counters(kWayCounters, 0);
+    int top = -1;
+    RangeAcc acc{v[0], v[0], 0.f, 0};
+    EXPECT_EQ(k->scanBinPow2(v.data(), n, 1.f, 2, 0, counters.data(), &acc, &top), 4 * kStatsChunk);
+    EXPECT_EQ(acc.absmax, 1.5f);
+    EXPECT_EQ(binsOf(counters), scalar(v.data(), 4 * kStatsChunk, 1.f, true, 2, 0).bins);
+  }
+}
+
 TEST(StatsKernels, InfinityStopsTheOnePass) {
   std::vector<float> v(600, 0.25f);
   v[400] = std::numeric_limits<float>::infinity();
@@ -144,7 +197,7 @@ TEST(StatsKernels, InfinityStopsTheOnePass) {
     std::vector<uint32_t> counters(kWayCounters, 0);
     int top = -1;
     RangeAcc acc{v[0], v[0], 0.f, 0};
-    EXPECT_LE(k->scanBinPow2(v.data(), 600, 1.f, counters.data(), &acc, &top), 400) << k->name;
+    EXPECT_LE(k->scanBinPow2(v.data(), 600, 1.f, 1, 0, counters.data(), &acc, &top), 400) << k->name;
     EXPECT_TRUE(std::isinf(acc.absmax)) << k->name;
   }
 }

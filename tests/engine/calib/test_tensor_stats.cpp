@@ -77,6 +77,73 @@ TEST(TensorStats, OnePassRebinningEqualsDirectBinningOverTheFinalRange) {
   EXPECT_EQ(s.samples, 3);
 }
 
+// A sampled one pass bins the blocks of kHistStrideBlock whose index is congruent to the sample's
+// number mod the stride, and sees every element for the ranges; over `stride` samples of the same
+// data every block is binned once, so the histogram equals the full one of a single sample.
+TEST(TensorStats, SampledOnePassBinsRotatingBlocks) {
+  const int stride = 4;
+  const auto parts = chunks();
+  TensorStats sampled, full;
+  for (const auto& p : parts) {
+    accumulateOnePass(sampled, p.data(), static_cast<int64_t>(p.size()), stride);
+    accumulateOnePass(full, p.data(), static_cast<int64_t>(p.size()));
+  }
+  EXPECT_EQ(sampled.hist_stride, stride);
+  EXPECT_EQ(full.hist_stride, 1);
+  EXPECT_EQ(sampled.absmax, full.absmax);
+  EXPECT_EQ(sampled.min, full.min);
+  EXPECT_EQ(sampled.max, full.max);
+  EXPECT_EQ(sampled.count, full.count);
+  EXPECT_EQ(sampled.zeros, full.zeros);
+  EXPECT_EQ(sampled.hist_range, full.hist_range);
+  std::vector<uint64_t> direct(kHistogramBins, 0);
+  int64_t binnedZeros = 0;
+  for (size_t s = 0; s < parts.size(); ++s)
+    for (size_t i = 0; i < parts[s].size(); ++i) {
+      if (static_cast<int64_t>(i) / kHistStrideBlock % stride != static_cast<int64_t>(s) % stride) continue;
+      const float v = parts[s][i];
+      if (v == 0.f) {
+        ++binnedZeros;
+        continue;
+      }
+      direct[std::min(static_cast<int>(std::fabs(v) / sampled.hist_range * 2048), 2047)] += 1;
+    }
+  EXPECT_EQ(sampled.histogram, direct);
+  EXPECT_LT(sampled.histogramTotal() * 3, full.histogramTotal()) << "about a quarter of the values";
+  // The zeros in the histogram's units: the binned blocks hold about as many as the scaling says.
+  EXPECT_NEAR(sampled.histogramZeros(), static_cast<double>(binnedZeros), 0.1 * binnedZeros);
+  EXPECT_EQ(full.histogramZeros(), static_cast<double>(full.zeros));
+
+  TensorStats rotated;  // the same data `stride` times: each block binned exactly once
+  for (int s = 0; s < stride; ++s) accumulateOnePass(rotated, parts[1].data(), static_cast<int64_t>(parts[1].size()), stride);
+  TensorStats once;
+  accumulateOnePass(once, parts[1].data(), static_cast<int64_t>(parts[1].size()));
+  EXPECT_EQ(rotated.histogram, once.histogram);
+  EXPECT_EQ(rotated.count, stride * once.count);
+
+  // A maximum in a block the histogram skips still widens the range past it.
+  std::vector<float> grow = parts[2];
+  grow[300] = 40.f;  // block 1: skipped by sample 0
+  TensorStats widened;
+  accumulateOnePass(widened, parts[2].data(), static_cast<int64_t>(parts[2].size()), stride);
+  accumulateOnePass(widened, parts[2].data(), static_cast<int64_t>(parts[2].size()), stride);
+  accumulateOnePass(widened, grow.data(), static_cast<int64_t>(grow.size()), stride);  // sample 2: block 1 skipped
+  EXPECT_EQ(widened.absmax, 40.f);
+  EXPECT_GT(widened.hist_range, 40.f);
+  EXPECT_LE(widened.hist_range, 80.f);
+}
+
+// A tensor smaller than a block is binned whole in the samples whose turn it is, one in `stride`.
+TEST(TensorStats, SampledOnePassOnTinyTensors) {
+  const std::vector<float> logits = {0.5f, -2.f, 0.f, 1.25f, 3.f};
+  TensorStats s;
+  for (int i = 0; i < 8; ++i) accumulateOnePass(s, logits.data(), 5, 4);
+  EXPECT_EQ(s.count, 40);
+  EXPECT_EQ(s.zeros, 8);
+  EXPECT_EQ(s.histogramTotal(), 8u) << "two samples of four non-zero values";
+  EXPECT_DOUBLE_EQ(s.histogramZeros(), 2.0);
+}
+
 TEST(TensorStats, EmaFollowsTheMxnetRule) {
   const auto parts = chunks();
   TensorStats s;

@@ -47,6 +47,7 @@ ProjectData sampleData() {
   stats.stats.images = 2;
   stats.stats.values[3] = t;
   stats.options.passes = 1;
+  stats.options.hist_stride = 8;
   stats.options.values = StatsValues::QuantizableInputs;
   stats.model_fingerprint = "0123456789abcdef";
   stats.data_fingerprint = "fedcba9876543210";
@@ -97,6 +98,7 @@ TEST(ProjectJson, EveryFieldRoundTrips) {
   EXPECT_TRUE(r->statistics->stats == d.statistics->stats);
   EXPECT_EQ(r->statistics->options.values, StatsValues::QuantizableInputs);
   EXPECT_EQ(r->statistics->options.passes, 1);
+  EXPECT_EQ(r->statistics->options.hist_stride, 8);
   EXPECT_EQ(r->statistics->data_fingerprint, d.statistics->data_fingerprint);
   EXPECT_TRUE(*r->calibrated == *d.calibrated);
   EXPECT_EQ(r->calibrate_options.method, "percentile");
