@@ -16,6 +16,10 @@ namespace eqw::calib {
 constexpr int kZeroSlots = 8;
 // Counters of the bins and the zero slots, uint32 (flushed into the uint64 bins after each call).
 constexpr int kWayCounters = kHistogramBins + kZeroSlots;
+// Ways the kernels count into, alternately: bin b of way w at w * kWayCounters + b. Two halve the
+// chains of increments to one hot bin (ReLU outputs pile into the low bins); a flush adds them up.
+constexpr int kWays = 2;
+constexpr int kScratchCounters = kWays * kWayCounters;
 // Elements one call may add to the uint32 way counters before they are flushed.
 constexpr int64_t kMaxKernelElements = int64_t{1} << 30;
 
@@ -32,7 +36,7 @@ struct StatsKernels {
   const char* name;  // "avx512", "avx2", "generic"
   // Adds n (<= kMaxKernelElements) elements to acc: min, max, max |x| (NaN never enters), zeros.
   void (*scanRange)(const float* data, int64_t n, RangeAcc* acc);
-  // Bins n elements into ways[kWayCounters] by ncnn2table's rule in its float arithmetic:
+  // Bins n elements into ways[kScratchCounters] by ncnn2table's rule in its float arithmetic:
   // min(int(|x| / divisor * 2048), 2047); NaN and values above divisor go to the last bin, exact
   // zeros to the zero slots. Raises *top to the highest bin counted (so a flush reads only up to it).
   void (*binDivide)(const float* data, int64_t n, float divisor, uint32_t* ways, int* top);
@@ -51,7 +55,7 @@ struct StatsKernels {
 // tensor (the collector) flushes once per collection instead of once per sample: for small tensors
 // (the sample's 14x14 planes) the flush of up to 2048 bins cost as much as the binning.
 struct HistogramScratch {
-  std::vector<uint32_t> counters = std::vector<uint32_t>(kWayCounters, 0u);
+  std::vector<uint32_t> counters = std::vector<uint32_t>(kScratchCounters, 0u);
   int top = -1;          // no bin above it holds counts
   int64_t pending = 0;   // elements counted since the last flush (bounded by kMaxKernelElements)
 

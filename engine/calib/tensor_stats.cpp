@@ -24,9 +24,14 @@ size_t TensorStats::bytes() const {
 }
 
 void calib::HistogramScratch::flushInto(std::vector<uint64_t>& histogram) {
-  for (int b = 0; b <= top; ++b) histogram[b] += counters[b];
-  std::fill(counters.begin(), counters.begin() + (top + 1), 0u);
-  std::fill(counters.begin() + kHistogramBins, counters.end(), 0u);  // the zero slots
+  static_assert(calib::kWays == 2);
+  uint32_t* second = counters.data() + calib::kWayCounters;
+  for (int b = 0; b <= top; ++b) histogram[b] += uint64_t{counters[b]} + second[b];
+  for (int w = 0; w < calib::kWays; ++w) {
+    auto way = counters.begin() + w * calib::kWayCounters;
+    std::fill(way, way + (top + 1), 0u);
+    std::fill(way + kHistogramBins, way + calib::kWayCounters, 0u);  // the zero slots
+  }
   top = -1;
   pending = 0;
 }

@@ -64,8 +64,12 @@ Expected scalar(const float* d, int64_t n, float divisor, bool multiply, int str
   return e;
 }
 
+// The bins of all ways added up (a flush's sum).
 std::vector<uint32_t> binsOf(const std::vector<uint32_t>& counters) {
-  return std::vector<uint32_t>(counters.begin(), counters.begin() + kHistogramBins);
+  std::vector<uint32_t> bins(kHistogramBins, 0);
+  for (int w = 0; w < kWays; ++w)
+    for (int b = 0; b < kHistogramBins; ++b) bins[b] += counters[w * kWayCounters + b];
+  return bins;
 }
 
 int topOf(const std::vector<uint32_t>& bins) {
@@ -93,7 +97,7 @@ TEST(StatsKernels, EveryLevelMatchesTheScalarRule) {
       EXPECT_EQ(r.absmax, div.range.absmax);
       EXPECT_EQ(r.zeros, div.range.zeros);
 
-      std::vector<uint32_t> counters(kWayCounters, 0);
+      std::vector<uint32_t> counters(kScratchCounters, 0);
       int top = -1;
       k->binDivide(v.data(), n, absmax, counters.data(), &top);
       EXPECT_EQ(binsOf(counters), div.bins);
@@ -132,7 +136,7 @@ TEST(StatsKernels, SampledOnePassBinsExactlyTheChosenBlocksOnEveryLevel) {
         for (const StatsKernels* k : ks) {
           SCOPED_TRACE(std::string(k->name) + " n=" + std::to_string(n) + " stride=" + std::to_string(stride) +
                        " phase=" + std::to_string(phase));
-          std::vector<uint32_t> counters(kWayCounters, 0);
+          std::vector<uint32_t> counters(kScratchCounters, 0);
           int top = -1;
           RangeAcc acc{v[0], v[0], 0.f, 0};
           EXPECT_EQ(k->scanBinPow2(v.data(), n, range, stride, phase, counters.data(), &acc, &top), n);
@@ -156,7 +160,7 @@ TEST(StatsKernels, OnePassStopsBeforeTheChunkThatExceedsTheRange) {
   v[3000] = -1.5f;                      // ... but for one value
   for (const StatsKernels* k : levels()) {
     SCOPED_TRACE(k->name);
-    std::vector<uint32_t> counters(kWayCounters, 0);
+    std::vector<uint32_t> counters(kScratchCounters, 0);
     int top = -1;
     RangeAcc acc{v[0], v[0], 0.f, 0};
     const int64_t used = k->scanBinPow2(v.data(), n, 1.f, 1, 0, counters.data(), &acc, &top);
@@ -181,7 +185,7 @@ TEST(StatsKernels, SampledOnePassStopsOnlyAtBinnedChunks) {
   v[1100] = 1.25f;  // chunk 4: binned
   for (const StatsKernels* k : levels()) {
     SCOPED_TRACE(k->name);
-    std::vector<uint32_t> counters(kWayCounters, 0);
+    std::vector<uint32_t> counters(kScratchCounters, 0);
     int top = -1;
     RangeAcc acc{v[0], v[0], 0.f, 0};
     EXPECT_EQ(k->scanBinPow2(v.data(), n, 1.f, 2, 0, counters.data(), &acc, &top), 4 * kStatsChunk);
@@ -194,7 +198,7 @@ TEST(StatsKernels, InfinityStopsTheOnePass) {
   std::vector<float> v(600, 0.25f);
   v[400] = std::numeric_limits<float>::infinity();
   for (const StatsKernels* k : levels()) {
-    std::vector<uint32_t> counters(kWayCounters, 0);
+    std::vector<uint32_t> counters(kScratchCounters, 0);
     int top = -1;
     RangeAcc acc{v[0], v[0], 0.f, 0};
     EXPECT_LE(k->scanBinPow2(v.data(), 600, 1.f, 1, 0, counters.data(), &acc, &top), 400) << k->name;
