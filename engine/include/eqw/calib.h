@@ -110,9 +110,9 @@ struct CollectOptions {
   // One pass only (two passes always bin every value, as ncnn2table): N > 1 bins one block of 256
   // elements in N per sample, rotating over the samples (TensorStats::hist_stride); ranges, zeros
   // and counts still see every element. Binning is most of what statistics cost on networks with
-  // few multiplies per activation (depthwise): 8 cuts mobilenet_v2's cost from +55 % to +17 % of
-  // inference, but KL thresholds move (9 % at the median on the sample, whose histograms are small:
-  // docs/accuracy.md). 1 (default): every value.
+  // few multiplies per activation (depthwise): 8 cuts mobilenet_v2's cost from +48 % to +13 % of
+  // inference, but KL thresholds move as with fewer images (docs/accuracy.md). 1 (default): every
+  // value.
   int hist_stride = 1;
 };
 
