@@ -95,6 +95,20 @@ TEST(SessionStatistics, ThreeCalibrationsRunTheModelOnce) {
   ASSERT_TRUE(collect(s, fewer).isOk());
   EXPECT_EQ(s.statisticsRuns(), 2);
   EXPECT_EQ(s.statistics()->images, 10);
+  // So does a one-pass histogram of one block in 8 (but not the threads it is collected with).
+  CollectOptions onePass;
+  onePass.passes = 1;
+  ASSERT_TRUE(collect(s, onePass).isOk());
+  EXPECT_EQ(s.statisticsRuns(), 3);
+  CollectOptions sampled = onePass;
+  sampled.hist_stride = 8;
+  ASSERT_TRUE(collect(s, sampled).isOk());
+  EXPECT_EQ(s.statisticsRuns(), 4);
+  ASSERT_FALSE(s.statistics()->values.empty());
+  EXPECT_EQ(s.statistics()->values.begin()->second.hist_stride, 8);
+  sampled.threads = 2;
+  ASSERT_TRUE(collect(s, sampled).isOk());
+  EXPECT_EQ(s.statisticsRuns(), 4);
 }
 
 TEST(SessionStatistics, CalibrateNeedsStatistics) {
