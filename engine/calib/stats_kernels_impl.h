@@ -210,10 +210,7 @@ int64_t scanBinPow2Impl(const float* data, int64_t n, float range, int stride, i
       const int64_t end = vecEnd - i < skip ? vecEnd : i + skip;
       for (; i < end; i += kLanes) {
         const VecF v = loadF(data + i);
-        r.lo = v < r.lo ? v : r.lo;
-        r.hi = v > r.hi ? v : r.hi;
-        r.am = vmax(absOf(v), r.am);
-        r.zeros += v == VecF{};
+        r.add(v, absOf(v));
       }
       turn = phase;
       continue;

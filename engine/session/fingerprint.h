@@ -18,10 +18,10 @@ std::string modelFingerprint(const std::string& modelPath, const ImportOptions& 
                              const CanonicalizeOptions& canonicalize);
 
 // The dataset's layout and samples (path relative to the source's folder, label, file size),
-// the preprocessing, and the collection options that change the numbers (passes, max_images,
-// a one-pass hist_stride other than 1; not threads, and not values: see
-// Session::collectStatistics). A file replaced by another of
-// the same size is not noticed (hashing every image would cost as much as decoding it).
+// the preprocessing, and the collection options that change the numbers (passes, max_images, a
+// one-pass hist_stride other than 1; not threads, and not values: see Session::collectStatistics).
+// A file replaced by another of the same size is not noticed (hashing every image would cost as
+// much as decoding it).
 std::string dataFingerprint(const Dataset& dataset, const Preprocess& preprocess, const CollectOptions& options);
 
 }  // namespace eqw

@@ -65,8 +65,8 @@ CollectOptions readCollectOptions(JsonReader& r, const json& j, const std::strin
   o.values = r.choice(j, path, "values", statsValuesNames());
   o.max_images = r.integer(j, path, "max_images", 0, kMaxCount);
   o.passes = static_cast<int>(r.integer(j, path, "passes", 1, 2));
-  // Absent in projects from before sampled histograms, which binned every value.
-  o.hist_stride = j.contains("hist_stride") ? static_cast<int>(r.integer(j, path, "hist_stride", 1, kMaxHistStride)) : 1;
+  // Absent in projects from before sampled histograms, which binned every value (the default).
+  if (r.optional(j, path, "hist_stride")) o.hist_stride = static_cast<int>(r.integer(j, path, "hist_stride", 1, kMaxHistStride));
   return o;
 }
 

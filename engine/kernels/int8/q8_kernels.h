@@ -12,6 +12,7 @@ namespace eqw::kernels::q8 {
 // shifted by +128 when signed, so that vpdpbusd's unsigned operand can carry it; the caller
 // subtracts 128 * sum(w) per channel). c is [kTileRows][kTilePixels], overwritten.
 constexpr int kTileRows = 12;
+constexpr int kTilePixels = 32;
 
 // The weight panels of consecutive channel tiles lie end to end, and a whole network's weights
 // (resnet50: 25 MB) do not stay in L3, so every tile fetches the weight stream this far ahead of
@@ -21,7 +22,7 @@ constexpr int kTileRows = 12;
 // A prefetch past the end of the panels does not fault.
 constexpr int64_t kWeightPrefetchBytes = 4096;
 inline void prefetchWeightStream(const int8_t* wg) { __builtin_prefetch(wg + kWeightPrefetchBytes); }
-constexpr int kTilePixels = 32;
+
 using Q8GemmTileFn = void (*)(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 // A partial tile: c's first `rows` (1..12) rows over its first `pixels` (1..32) pixels rounded up
 // to 8 (the other entries untouched), so that an output-channel count 12 does not divide and a

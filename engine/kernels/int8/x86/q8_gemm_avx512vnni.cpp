@@ -13,7 +13,6 @@ EQW_Q8_ROW_FUNCTIONS(Avx512Vnni)
 
 namespace eqw::kernels::q8 {
 
-
 void q8GemmTileAvx512Vnni(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
   constexpr int kRows = 12;
   __m512i acc[kRows][2];
