@@ -33,9 +33,11 @@ class ThreadPool {
 
   int threads() const { return threads_; }
 
-  // Calls fn(begin, end) on disjoint ranges covering [0, n), each at least `grain` long
-  // (except the last), in parallel inside this pool's arena. Runs inline when n <= grain or
-  // the pool has one thread.
+  // Calls fn(begin, end) on disjoint ranges covering [0, n), each `grain` long (except the
+  // last), in parallel inside this pool's arena. Runs inline when n <= grain or the pool has one
+  // thread. Thread s of the arena starts on the s-th contiguous share of the ranges, the same
+  // share in every call (a kernel that splits its tensors alike in consecutive layers finds its
+  // part in this core's cache), and takes what is left of the others' shares when done.
   void parallelFor(int64_t n, int64_t grain, RangeFn fn) const;
 
   // Runs f inside the arena, so that nested parallelFor calls use this pool's threads.

@@ -116,6 +116,15 @@ class Q8ConvGemm final : public OpKernel {
     fn(kGroups_, w, panel, c);
   }
 
+  // Whether the passes over the input (quantize, frame, subsample) split it by pixels, as run()
+  // splits the output, instead of by channels: with several threads, each core then reads the
+  // part of a plane that it wrote in the layer before (a residual sum, an int8 output), from its
+  // own cache. Only for planes of 1024 pixels or more per thread: on 28x28 planes (resnet50's
+  // res3, 392 per thread on 2 cores) the pixel split measured slower than the channel split.
+  static bool byPixels(int64_t planePixels, const ExecContext& ctx) {
+    return ctx.pool && ctx.pool->threads() > 1 && planePixels >= 1024 * ctx.pool->threads();
+  }
+
   // src_: the input as bytes, shifted by rawShift_ more on their way into the panels. An integer
   // input (the int8 flow) is read in place: the shift (+128 on a signed grid) is applied where
   // the bytes are copied anyway (framing, interleaving), not in a pass of its own.
@@ -134,6 +143,17 @@ class Q8ConvGemm final : public OpKernel {
     }
     xq_.resize(static_cast<size_t>(n));
     src_ = xq_.data();
+    const int64_t hw = l_.h * l_.w;
+    if (byPixels(hw, ctx)) {
+      // Every channel's run of a task's pixels: about a quarter of a thread's share (the
+      // quantizer's calls on short runs cost more than their values), at least 64 values.
+      const int64_t grain = std::max<int64_t>(64, hw / (4 * ctx.pool->threads()) / 16 * 16);
+      parallelFor(ctx.pool, hw, grain, [&](int64_t b, int64_t e) {
+        for (int64_t c = 0; c < l_.c; ++c)
+          tile_.quantize(x + c * hw + b, e - b, l_.in_scale, l_.in_lo, l_.in_hi, shift_, xq_.data() + c * hw + b);
+      });
+      return;
+    }
     parallelFor(ctx.pool, n, 16384, [&](int64_t b, int64_t e) {
       tile_.quantize(x + b, e - b, l_.in_scale, l_.in_lo, l_.in_hi, shift_, xq_.data() + b);
     });
@@ -175,11 +195,29 @@ class Q8ConvGemm final : public OpKernel {
     const ConvParams& p = l_.p;
     const uint8_t pad = static_cast<uint8_t>(l_.pad_q + shift_);
     framed_.resize(static_cast<size_t>(l_.c * hp_ * wp_ + kSlack));
+    const int64_t right = wp_ - p.pads.left - l_.w;
+    if (byPixels(l_.h * l_.w, ctx) && l_.w >= 8) {
+      // By input rows, each channel's run of them in a task (rows of 8 bytes or more: frameRow
+      // writes nothing past them).
+      parallelFor(ctx.pool, l_.h, 1, [&](int64_t b, int64_t e) {
+        for (int64_t c = 0; c < l_.c; ++c) {
+          uint8_t* dst = framed_.data() + c * hp_ * wp_;
+          if (b == 0) std::memset(dst, pad, static_cast<size_t>(p.pads.top * wp_));
+          for (int64_t y = b; y < e; ++y) {
+            uint8_t* row = dst + (y + p.pads.top) * wp_;
+            for (int64_t x = 0; x < p.pads.left; ++x) row[x] = pad;
+            frameRow(src_ + (c * l_.h + y) * l_.w, false, row + p.pads.left);
+            for (int64_t x = 0; x < right; ++x) row[p.pads.left + l_.w + x] = pad;
+          }
+          if (e == l_.h) std::memset(dst + (p.pads.top + l_.h) * wp_, pad, static_cast<size_t>((hp_ - p.pads.top - l_.h) * wp_));
+        }
+      });
+      return;
+    }
     parallelFor(ctx.pool, l_.c, 1, [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c) {
         // The pad value only where no input byte goes: rows above and below, columns beside.
         uint8_t* dst = framed_.data() + c * hp_ * wp_;
-        const int64_t right = wp_ - p.pads.left - l_.w;
         std::memset(dst, pad, static_cast<size_t>(p.pads.top * wp_));
         const uint8_t* src = src_ + c * l_.h * l_.w;
         for (int64_t y = 0; y < l_.h; ++y) {
@@ -253,26 +291,39 @@ class Q8ConvGemm final : public OpKernel {
   void quantizeSubsampled(const float* x, const ExecContext& ctx) {
     sub_.resize(static_cast<size_t>(l_.c * pixels_ + kSlack));
     std::vector<uint8_t>& sub = sub_;
-    // Rows gathered 64 at a time into one run of floats: the row quantizer's vector loop takes
-    // 64 values a step, a single 28-pixel row would go to its scalar tail.
-    parallelFor(ctx.pool, l_.c * l_.oh, 64, [&](int64_t b, int64_t e) {
-      thread_local std::vector<float> rows;
-      for (int64_t r0 = b; r0 < e; r0 += 64) {
-        const int64_t r1 = std::min(e, r0 + 64);
-        rows.resize(static_cast<size_t>((r1 - r0) * l_.ow));
-        for (int64_t r = r0; r < r1; ++r) {
-          const float* s = x + ((r / l_.oh) * l_.h + (r % l_.oh) * l_.p.stride_h) * l_.w;
-          float* d = rows.data() + (r - r0) * l_.ow;
-          int64_t i = 0;
+    // Input row oy * stride_h's even floats of channel c, for output row oy, to d.
+    auto gather = [&](int64_t c, int64_t oy, float* d) {
+      const float* s = x + (c * l_.h + oy * l_.p.stride_h) * l_.w;
+      int64_t i = 0;
 #if defined(__SSE2__)
-          for (; 2 * i + 8 <= l_.w && i + 4 <= l_.ow; i += 4)  // the even floats of 8
-            _mm_storeu_ps(d + i, _mm_shuffle_ps(_mm_loadu_ps(s + 2 * i), _mm_loadu_ps(s + 2 * i + 4), _MM_SHUFFLE(2, 0, 2, 0)));
+      for (; 2 * i + 8 <= l_.w && i + 4 <= l_.ow; i += 4)  // the even floats of 8
+        _mm_storeu_ps(d + i, _mm_shuffle_ps(_mm_loadu_ps(s + 2 * i), _mm_loadu_ps(s + 2 * i + 4), _MM_SHUFFLE(2, 0, 2, 0)));
 #endif
-          for (; i < l_.ow; ++i) d[i] = s[2 * i];
+      for (; i < l_.ow; ++i) d[i] = s[2 * i];
+    };
+    // Rows gathered into one run of floats, 64 or more: the row quantizer's vector loop takes
+    // 64 values a step, a single 28-pixel row would go to its scalar tail.
+    if (byPixels(pixels_, ctx)) {
+      // By output rows, each channel's run of them in a task (byPixels).
+      parallelFor(ctx.pool, l_.oh, (64 + l_.ow - 1) / l_.ow, [&](int64_t b, int64_t e) {
+        thread_local std::vector<float> rows;
+        rows.resize(static_cast<size_t>((e - b) * l_.ow));
+        for (int64_t c = 0; c < l_.c; ++c) {
+          for (int64_t oy = b; oy < e; ++oy) gather(c, oy, rows.data() + (oy - b) * l_.ow);
+          tile_.quantize(rows.data(), (e - b) * l_.ow, l_.in_scale, l_.in_lo, l_.in_hi, shift_, sub.data() + (c * l_.oh + b) * l_.ow);
         }
-        tile_.quantize(rows.data(), (r1 - r0) * l_.ow, l_.in_scale, l_.in_lo, l_.in_hi, shift_, sub.data() + r0 * l_.ow);
-      }
-    });
+      });
+    } else {
+      parallelFor(ctx.pool, l_.c * l_.oh, 64, [&](int64_t b, int64_t e) {
+        thread_local std::vector<float> rows;
+        for (int64_t r0 = b; r0 < e; r0 += 64) {
+          const int64_t r1 = std::min(e, r0 + 64);
+          rows.resize(static_cast<size_t>((r1 - r0) * l_.ow));
+          for (int64_t r = r0; r < r1; ++r) gather(r / l_.oh, r % l_.oh, rows.data() + (r - r0) * l_.ow);
+          tile_.quantize(rows.data(), (r1 - r0) * l_.ow, l_.in_scale, l_.in_lo, l_.in_hi, shift_, sub.data() + r0 * l_.ow);
+        }
+      });
+    }
     src_ = sub_.data();
   }
 
@@ -280,14 +331,21 @@ class Q8ConvGemm final : public OpKernel {
   // stride 2 layer's panels from now on (src_, with nothing left to shift).
   void subsample(const ExecContext& ctx) {
     sub_.resize(static_cast<size_t>(l_.c * pixels_ + kSlack));
-    const int64_t rows = l_.c * l_.oh;
     std::vector<uint8_t>& sub = sub_;
-    parallelFor(ctx.pool, rows, 64, [&](int64_t b, int64_t e) {
-      for (int64_t r = b; r < e; ++r) {
-        const int64_t c = r / l_.oh, oy = r % l_.oh;
-        splitRow(src_ + (c * l_.h + oy * l_.p.stride_h) * l_.w, std::min(l_.w, 2 * l_.ow), rawShift_, sub.data() + r * l_.ow, nullptr);
-      }
-    });
+    auto pick = [&](int64_t c, int64_t oy) {
+      splitRow(src_ + (c * l_.h + oy * l_.p.stride_h) * l_.w, std::min(l_.w, 2 * l_.ow), rawShift_, sub.data() + (c * l_.oh + oy) * l_.ow,
+               nullptr);
+    };
+    if (byPixels(pixels_, ctx)) {  // by output rows, each channel's run of them in a task
+      parallelFor(ctx.pool, l_.oh, 1, [&](int64_t b, int64_t e) {
+        for (int64_t c = 0; c < l_.c; ++c)
+          for (int64_t oy = b; oy < e; ++oy) pick(c, oy);
+      });
+    } else {
+      parallelFor(ctx.pool, l_.c * l_.oh, 64, [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) pick(r / l_.oh, r % l_.oh);
+      });
+    }
     src_ = sub_.data();
     rawShift_ = 0;
   }
