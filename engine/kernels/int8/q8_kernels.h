@@ -24,9 +24,10 @@ constexpr int64_t kWeightPrefetchBytes = 4096;
 inline void prefetchWeightStream(const int8_t* wg) { __builtin_prefetch(wg + kWeightPrefetchBytes); }
 
 using Q8GemmTileFn = void (*)(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
-// A partial tile: c's first `rows` (1..12) rows over its first `pixels` (1..32) pixels rounded up
-// to 8 (the other entries untouched), so that an output-channel count 12 does not divide and a
-// plane's last pixel tile (7x7: 17 pixels) waste less vpdpbusd work.
+// A partial tile: c's first `rows` (1..12) rows over its first `pixels` (1..32) pixels (the
+// entries past them in those rows may be written too, the other rows are untouched), so that an
+// output-channel count 12 does not divide and a plane's last pixel tile (7x7: 17 pixels) waste
+// less vpdpbusd work.
 using Q8GemmPartFn = void (*)(int rows, int pixels, int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c);
 
 // The portable tile (the same sums in plain loops), and the strongest tile `isa` allows for a

@@ -3,8 +3,10 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "kernels/int8/q8_kernels.h"
 #include "kernels/int8/x86/q8_rows_impl.h"
@@ -104,10 +106,83 @@ template <int R>
 constexpr PartFn partWidths[4] = {partTile<R, 0, true>, partTile<R, 1, false>, partTile<R, 1, true>, partTile<R, 2, false>};
 constexpr const PartFn* partTable[12] = {partWidths<1>, partWidths<2>, partWidths<3>, partWidths<4>,  partWidths<5>,  partWidths<6>,
                                          partWidths<7>, partWidths<8>, partWidths<9>, partWidths<10>, partWidths<11>, partWidths<12>};
+
+// The last few pixels of a tile the other way round: one vpdpbusd per pixel and k group takes the
+// pixel's 4 input bytes broadcast (u8) against the group's 48 weight bytes, 12 channels' 4 (s8),
+// and sums all 12 channels at once into one accumulator's lanes. P pixels cost P instructions a
+// k group where a zmm (16 pixels) or ymm (8) accumulator per channel costs 12: a 7x7 plane's last
+// 17 pixels 12 + 1 instead of 24, a 14x14 plane's last 4 pixels 4 instead of 12. Z = 1 runs the
+// tile's first 16 pixels as q8GemmTile16 does, the P after them by pixel; Z = 0 only the P, with
+// two accumulators a pixel (even and odd k groups: P chains of one vpdpbusd would wait on its
+// latency). Every channel lane is summed (the panel's rows past the layer's channels are zero
+// weights); the caller reads the rows and pixels it has.
+template <int Z, int P>
+void pixelTile(int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
+  constexpr int kRows = 12, Sets = Z == 0 ? 2 : 1, Zs = Z > 0 ? Z : 1;
+  constexpr __mmask64 kWeights = (__mmask64{1} << (kRows * 4)) - 1;
+  __m512i acc[kRows][Zs];
+  __m512i px[Sets][P];
+  if constexpr (Z > 0) {
+#pragma GCC unroll 12
+    for (int r = 0; r < kRows; ++r) acc[r][0] = _mm512_setzero_si512();
+  }
+#pragma GCC unroll 12
+  for (int p = 0; p < P; ++p)
+    for (int s = 0; s < Sets; ++s) px[s][p] = _mm512_setzero_si512();
+  auto group = [&](int64_t g, int s) __attribute__((always_inline)) {
+    const int8_t* wg = w + g * kRows * 4;
+    prefetchWeightStream(wg);
+    const __m512i wv = _mm512_maskz_loadu_epi8(kWeights, wg);
+#pragma GCC unroll 12
+    for (int p = 0; p < P; ++p) {
+      int32_t four;
+      std::memcpy(&four, x + g * 128 + (Z * 16 + p) * 4, 4);
+      px[s][p] = _mm512_dpbusd_epi32(px[s][p], _mm512_set1_epi32(four), wv);
+    }
+    if constexpr (Z > 0) {
+      const __m512i x0 = _mm512_loadu_si512(x + g * 128);
+#pragma GCC unroll 12
+      for (int r = 0; r < kRows; ++r) {
+        int32_t four;
+        std::memcpy(&four, wg + r * 4, 4);
+        acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], x0, _mm512_set1_epi32(four));
+      }
+    }
+  };
+  int64_t g = 0;
+  if constexpr (Sets == 2)
+    for (; g + 2 <= kGroups; g += 2) {
+      group(g, 0);
+      group(g + 1, Sets - 1);
+    }
+  for (; g < kGroups; ++g) group(g, 0);
+  if constexpr (Z > 0) {
+#pragma GCC unroll 12
+    for (int r = 0; r < kRows; ++r) _mm512_storeu_si512(c + r * 32, acc[r][0]);
+  }
+  for (int p = 0; p < P; ++p) {
+    alignas(64) int32_t lanes[16];
+    _mm512_store_si512(lanes, Sets == 2 ? _mm512_add_epi32(px[0][p], px[Sets - 1][p]) : px[0][p]);
+    for (int r = 0; r < kRows; ++r) c[r * 32 + Z * 16 + p] = lanes[r];
+  }
+}
+
+// [Z][P - 1]: up to 12 pixels by pixel, on their own or after 16 (beyond 12 a zmm costs less).
+constexpr int kMaxByPixel = 12;
+template <int Z, int... I>
+constexpr std::array<PartFn, sizeof...(I)> pixelTileRow(std::integer_sequence<int, I...>) {
+  return {pixelTile<Z, I + 1>...};
+}
+constexpr std::array<PartFn, kMaxByPixel> pixelTable[2] = {pixelTileRow<0>(std::make_integer_sequence<int, kMaxByPixel>{}),
+                                                           pixelTileRow<1>(std::make_integer_sequence<int, kMaxByPixel>{})};
 }  // namespace
 
 void q8GemmPartAvx512Vnni(int rows, int pixels, int64_t kGroups, const int8_t* w, const uint8_t* x, int32_t* c) {
-  const int r = std::clamp(rows, 1, kTileRows), eighths = std::clamp((pixels + 7) / 8, 1, 4);
+  const int r = std::clamp(rows, 1, kTileRows);
+  // All 12 rows with a last tile of 1-12 or 17-28 pixels: those past 16 by pixel (pixelTile).
+  const int z = pixels > 16 ? 1 : 0, byPixel = pixels - 16 * z;
+  if (r == kTileRows && byPixel >= 1 && byPixel <= kMaxByPixel) return pixelTable[z][byPixel - 1](kGroups, w, x, c);
+  const int eighths = std::clamp((pixels + 7) / 8, 1, 4);
   partTable[r - 1][eighths - 1](kGroups, w, x, c);
 }
 
