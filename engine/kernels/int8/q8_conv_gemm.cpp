@@ -203,8 +203,9 @@ class Q8ConvGemm final : public OpKernel {
     framed_.resize(static_cast<size_t>(l_.c * hp_ * wp_ + kSlack));
     const int64_t right = wp_ - p.pads.left - l_.w;
     if (byPixels(l_.h * l_.w, ctx) && l_.w >= 8) {
-      // By input rows, each channel's run of them in a task (rows of 8 bytes or more: frameRow
-      // writes nothing past them).
+      // By input rows, each channel's run of them in a task. frameRow may not spill into the
+      // next row here (another task may own it), so rows of 4 to 7 bytes, which would then go
+      // byte by byte, keep the split by channels.
       parallelFor(ctx.pool, l_.h, 1, [&](int64_t b, int64_t e) {
         for (int64_t c = 0; c < l_.c; ++c) {
           uint8_t* dst = framed_.data() + c * hp_ * wp_;
