@@ -69,18 +69,21 @@ class Q8ConvGemm final : public OpKernel {
     }
     // Tasks are blocks of pixel tiles whose panels fit a share of L2 (kBlockBytes), channel tiles
     // outer within a block: each output row gets a run of block * kTilePixels values at a time
-    // (few write streams), and the weights are read once per block. With several threads, a
-    // plane whose panels all fit one block (1x1 layers on 28x28 and smaller planes) is split by
-    // channels only: each task packs the whole plane again but writes whole output rows, where
-    // pixel blocks of 7x7 or 14x14 planes would put two threads' writes in the same cache lines
-    // (rows of 196 floats are not whole lines) and make each core write rows the other last
-    // wrote. resnet50's residual 1x1 layers at 2 threads: res3 1.02 -> 0.67 ms, res4 1.24 ->
-    // 0.79 ms, res5 0.47 -> 0.35 ms (docs/performance.md).
+    // (few write streams), and the weights are read once per block.
+    // With several threads, a plane whose panels all fit one block (1x1 layers on 28x28 and
+    // smaller planes) is split by channels only, where every task gets 4 or more channel tiles:
+    // each task packs the whole plane again but writes whole output rows, where pixel blocks of
+    // 7x7 or 14x14 planes would put two threads' writes in the same cache lines (rows of 196
+    // floats are not whole lines) and make each core write rows the other last wrote. resnet50's
+    // residual 1x1 layers at 2 threads: res3 1.02 -> 0.67 ms, res4 1.24 -> 0.79 ms, res5 0.47 ->
+    // 0.35 ms. With fewer channel tiles the repeated packing costs more than that saves
+    // (squeezenet's 3x3 layers on 13x13 planes, 22 channel tiles, measured slower split so).
     constexpr int64_t kBlockBytes = 128 * 1024;
     const int threads = ctx.pool ? ctx.pool->threads() : 1;
     const int64_t panelBytes = kGroups_ * kTilePixels * 4;
     int64_t block = std::clamp<int64_t>(kBlockBytes / panelBytes, 1, pixelTiles_);
-    if (threads > 1 && block < pixelTiles_) block = std::min<int64_t>(block, std::max<int64_t>(1, pixelTiles_ / (4 * threads)));
+    const bool byChannels = threads > 1 && block == pixelTiles_ && rowTiles_ >= 16 * threads;
+    if (threads > 1 && !byChannels) block = std::min<int64_t>(block, std::max<int64_t>(1, pixelTiles_ / (4 * threads)));
     const int64_t blocks = (pixelTiles_ + block - 1) / block;
     const int64_t chunks = threads <= 1 ? 1 : std::clamp<int64_t>((4 * threads + blocks - 1) / blocks, 1, rowTiles_);
     void* y = out[0]->data<void>();

@@ -224,22 +224,26 @@ TEST(Q8Flow, GemmConvolutionsEqualTheFloatRoundTrip) {
   if (fastRuns == 0) GTEST_SKIP() << "no integer GEMM kernel runs on this CPU (the reference was checked)";
 }
 
-// Planes of 1024 pixels or more per thread: the input passes (quantize, frame, the 1x1 stride 2
-// subsample, from floats and from integers) split by pixels instead of channels; at 2 and 3
-// threads, uneven splits, framed rows of 9 bytes and of 56.
-TEST(Q8Flow, PixelSplitPassesEqualTheFloatRoundTrip) {
+// The ways run() and its input passes split the work between threads, at 2 and 3 threads:
+// planes of 1024 pixels or more per thread, whose input passes (quantize, frame, the 1x1 stride 2
+// subsample, from floats and from integers) split by pixels (uneven splits, framed rows of 9
+// bytes and of 56), and small planes with 16 or more channel tiles per thread, split by
+// channels only.
+TEST(Q8Flow, ThreadSplitsEqualTheFloatRoundTrip) {
   int fastRuns = 0;
   for (int threads : {2, 3}) {
     ThreadPool pool(threads);
     for (Isa isa : levels()) {
       std::mt19937 rng(61);
       int i = 0;
-      for (auto [c, k, stride, h, w] : {std::tuple{3, 3, 1, 56, 56}, std::tuple{2, 3, 1, 400, 9}, std::tuple{5, 1, 1, 61, 59},
-                                        std::tuple{4, 1, 2, 112, 110}})
+      for (auto [c, k, stride, h, w, oc] : {std::tuple{3, 3, 1, 56, 56, 13}, std::tuple{2, 3, 1, 400, 9, 13},
+                                            std::tuple{5, 1, 1, 61, 59, 13}, std::tuple{4, 1, 2, 112, 110, 13},
+                                            std::tuple{9, 1, 1, 7, 7, 580}, std::tuple{6, 3, 1, 9, 11, 400},
+                                            std::tuple{8, 1, 2, 14, 14, 390}})
         for (int v : {0, 3, 5, 6}) {  // integer and float inputs (vary: i % 4 == 3 is float)
           FlowSpec s = vary(FlowSpec{}, v + i);
           s.inQ = v != 3;
-          s.c = c, s.oc = 13, s.k = k, s.stride = stride, s.h = h, s.w = w;
+          s.c = c, s.oc = oc, s.k = k, s.stride = stride, s.h = h, s.w = w;
           s.pads = k == 1 ? Pads2d{} : Pads2d{1, 1, 1, 1};
           ++i;
           fastRuns += !checkFlow(s, isa, &pool, rng).empty();

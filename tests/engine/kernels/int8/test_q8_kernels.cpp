@@ -297,6 +297,7 @@ const ConvCase kCases[] = {
     {32, 14, 14, 100, 1, 1, 0, 1, true, ActKind::None, 0.f},
     {8, 13, 13, 13, 3, 2, 1, 1, true, ActKind::Clip, 0.f},    // 7x7 outputs at stride 2
     {12, 5, 5, 24, 3, 1, 1, 1, false, ActKind::None, 0.f},    // 25 pixels: one partial tile
+    {24, 7, 7, 400, 1, 1, 0, 1, true, ActKind::ReLU, 0.f},    // 34 channel tiles: split by channels on 2 threads
     // Framed rows of every copy kind: 16 and 17 bytes (overlapping 16-byte steps), 8 to 15
     // (two 8-byte steps), 4 to 7 (one 8-byte copy over the next row's bytes), 3 (bytewise).
     {6, 4, 16, 12, 3, 1, 1, 1, false, ActKind::None, 0.f},
