@@ -19,6 +19,7 @@ target_sources(eqw_engine PRIVATE
   ${_eqw_k}/conv/f32_conv2d_winograd.cpp
   ${_eqw_k}/conv/f32_conv2d_depthwise.cpp
   ${_eqw_k}/pool/f32_pool.cpp
+  ${_eqw_k}/norm/f32_lrn.cpp
   ${_eqw_k}/eltwise/f32_eltwise.cpp
   ${_eqw_k}/eltwise/f32_channel_affine.cpp
   ${_eqw_k}/eltwise/f32_trans_act.cpp)
@@ -89,3 +90,8 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
 
   target_compile_definitions(eqw_engine PRIVATE EQW_X86_KERNELS=1)
 endif()
+
+# The LRN driver is generic C++ (doubles, as the reference sums them): its row loops vectorize
+# only with the dynamic cost model that -O2 leaves off in GCC 12, and its square roots only where
+# they need not set errno (the scale is positive; nothing reads errno).
+set_source_files_properties(${_eqw_k}/norm/f32_lrn.cpp TARGET_DIRECTORY eqw_engine PROPERTIES COMPILE_OPTIONS "-ftree-vectorize;-fvect-cost-model=dynamic;-fno-math-errno")

@@ -4,6 +4,7 @@
 #include "kernels/conv/f32_conv2d.h"
 #include "kernels/eltwise/f32_eltwise.h"
 #include "kernels/gemm/f32_inner_product.h"
+#include "kernels/norm/f32_lrn.h"
 #include "kernels/pool/f32_pool.h"
 #include "kernels/fast_ukernels.h"
 
@@ -63,6 +64,7 @@ Result<KernelPtr> makeByKind(const Node& node, const std::vector<Shape>& in, con
     case OpKind::InnerProduct: return makeF32InnerProduct(node, in, out, uk);
     case OpKind::Pooling: return makeF32Pool(node, in, out, uk);
     case OpKind::Eltwise: return makeF32Eltwise(node, in, out, uk);
+    case OpKind::LRN: return makeF32LRN(node, in, out, uk);
     case OpKind::Binary: return makeF32Binary(node, in, out, uk);
     case OpKind::Activation:
     case OpKind::PReLU:
