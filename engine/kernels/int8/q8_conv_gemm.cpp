@@ -205,39 +205,30 @@ class Q8ConvGemm final : public OpKernel {
     const uint8_t pad = static_cast<uint8_t>(l_.pad_q + shift_);
     framed_.resize(static_cast<size_t>(l_.c * hp_ * wp_ + kSlack));
     const int64_t right = wp_ - p.pads.left - l_.w;
+    // Rows [y0, y1) of channel c, and the pad rows above (y0 = 0) and below (y1 = h): the pad
+    // value only where no input byte goes. A row's copy may spill into the next row only when
+    // this call writes that row afterwards.
+    auto frameRows = [&](int64_t c, int64_t y0, int64_t y1) {
+      uint8_t* dst = framed_.data() + c * hp_ * wp_;
+      if (y0 == 0) std::memset(dst, pad, static_cast<size_t>(p.pads.top * wp_));
+      for (int64_t y = y0; y < y1; ++y) {
+        uint8_t* row = dst + (y + p.pads.top) * wp_;
+        for (int64_t x = 0; x < p.pads.left; ++x) row[x] = pad;
+        frameRow(src_ + (c * l_.h + y) * l_.w, y + 1 < y1, row + p.pads.left);
+        for (int64_t x = 0; x < right; ++x) row[p.pads.left + l_.w + x] = pad;
+      }
+      if (y1 == l_.h) std::memset(dst + (p.pads.top + l_.h) * wp_, pad, static_cast<size_t>((hp_ - p.pads.top - l_.h) * wp_));
+    };
     if (byPixels(l_.h * l_.w, ctx) && l_.w >= 8) {
-      // By input rows, each channel's run of them in a task. frameRow may not spill into the
-      // next row here (another task may own it), so rows of 4 to 7 bytes, which would then go
-      // byte by byte, keep the split by channels.
+      // By input rows, each channel's run of them in a task. Rows of 4 to 7 bytes keep the split
+      // by channels: a task's last row could not spill and would go byte by byte.
       parallelFor(ctx.pool, l_.h, 1, [&](int64_t b, int64_t e) {
-        for (int64_t c = 0; c < l_.c; ++c) {
-          uint8_t* dst = framed_.data() + c * hp_ * wp_;
-          if (b == 0) std::memset(dst, pad, static_cast<size_t>(p.pads.top * wp_));
-          for (int64_t y = b; y < e; ++y) {
-            uint8_t* row = dst + (y + p.pads.top) * wp_;
-            for (int64_t x = 0; x < p.pads.left; ++x) row[x] = pad;
-            frameRow(src_ + (c * l_.h + y) * l_.w, false, row + p.pads.left);
-            for (int64_t x = 0; x < right; ++x) row[p.pads.left + l_.w + x] = pad;
-          }
-          if (e == l_.h) std::memset(dst + (p.pads.top + l_.h) * wp_, pad, static_cast<size_t>((hp_ - p.pads.top - l_.h) * wp_));
-        }
+        for (int64_t c = 0; c < l_.c; ++c) frameRows(c, b, e);
       });
       return;
     }
     parallelFor(ctx.pool, l_.c, 1, [&](int64_t b, int64_t e) {
-      for (int64_t c = b; c < e; ++c) {
-        // The pad value only where no input byte goes: rows above and below, columns beside.
-        uint8_t* dst = framed_.data() + c * hp_ * wp_;
-        std::memset(dst, pad, static_cast<size_t>(p.pads.top * wp_));
-        const uint8_t* src = src_ + c * l_.h * l_.w;
-        for (int64_t y = 0; y < l_.h; ++y) {
-          uint8_t* row = dst + (y + p.pads.top) * wp_;
-          for (int64_t x = 0; x < p.pads.left; ++x) row[x] = pad;
-          frameRow(src + y * l_.w, y + 1 < l_.h, row + p.pads.left);
-          for (int64_t x = 0; x < right; ++x) row[p.pads.left + l_.w + x] = pad;
-        }
-        std::memset(dst + (p.pads.top + l_.h) * wp_, pad, static_cast<size_t>((hp_ - p.pads.top - l_.h) * wp_));
-      }
+      for (int64_t c = b; c < e; ++c) frameRows(c, 0, l_.h);
     });
   }
 
