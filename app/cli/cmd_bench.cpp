@@ -59,7 +59,10 @@ const char* kHelp =
     "  --no-int8-flow       integer runs convert every value to float between layers (the int8\n"
     "                       flow between consecutive integer layers is on by default)\n"
     "  --no-fuse            integer runs keep each residual Eltwise sum (and its ReLU) as its own\n"
-    "                       float pass (by default it is fused into the convolution before it)\n";
+    "                       float pass (by default it is fused into the convolution before it)\n"
+    "  --no-twin            a fused residual sum read by integer layers is written as floats only,\n"
+    "                       and those layers quantize it (by default the fused convolution also\n"
+    "                       writes it on their grid)\n";
 
 Result<Isa> isaFromArgs(const Args& args) {
   std::string text = args.get("isa", "auto");
@@ -243,6 +246,7 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
   std::vector<std::pair<Precision, double>> medians;
   std::vector<std::pair<Precision, int>> flow_values;  // layer outputs written as integers
   std::vector<std::pair<Precision, int>> fused_adds;   // residual sums fused into their conv
+  std::vector<std::pair<Precision, int>> twins;        // of those, written on their readers' grid too
   for (Precision p : precisions) {
     Graph run = *graph;
     if (p != Precision::Fp32) {
@@ -263,7 +267,9 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
       ExecutorOptions eo;
       eo.reference = options.reference;
       eo.fuse_residual = options.fuse_residual;
+      eo.residual_twin = options.residual_twin;
       fused_adds.emplace_back(p, residualFusionCount(run, eo));
+      twins.emplace_back(p, residualTwinCount(run, eo));
     }
     auto r = benchmarkFp32(run, options);
     if (!r) return fail("bench", r.status().message());
@@ -296,6 +302,9 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
   for (const auto& [p, count] : fused_adds)
     std::printf("%s residual fusion: %d Eltwise sums fused into their convolution%s\n", toString(p), count,
                 args.has("no-fuse") ? " (--no-fuse)" : "");
+  for (const auto& [p, count] : twins)
+    std::printf("%s residual twins: %d fused sums also written on their integer readers' grid%s\n", toString(p), count,
+                args.has("no-twin") ? " (--no-twin)" : "");
   for (const auto& [p, ms] : medians)
     if (p != Precision::Fp32 && medians.front().first == Precision::Fp32)
       std::printf("%s is %.2fx as fast as FP32\n", toString(p), medians.front().second / ms);
@@ -309,7 +318,7 @@ int cmdBench(const Argv& argv) {
                                  "data",    "passes", "hist-stride", "max-images", "precision", "table",     "table-bits"};
   names.insert({"probe", "probe-images"});
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
-  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats", "no-int8-flow", "no-fuse"}, names);
+  auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats", "no-int8-flow", "no-fuse", "no-twin"}, names);
   if (!args) return fail("bench", args.status().message(), 2);
   if (args->has("help")) {
     std::printf("%s%s%s", kHelp, kModelOptionsHelp, kPreprocessHelp);
@@ -334,6 +343,7 @@ int cmdBench(const Argv& argv) {
   options.per_layer = args->has("per-layer");
   options.reference = args->has("reference");
   options.fuse_residual = !args->has("no-fuse");
+  options.residual_twin = !args->has("no-twin");
   std::vector<Precision> precisions;
   for (const std::string& name : splitList(args->get("precision", "fp32"))) {
     auto p = parsePrecision(name);

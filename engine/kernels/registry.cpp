@@ -57,7 +57,11 @@ Result<Node> resolveNode(const Node& node, const std::vector<Shape>& inShapes, c
   try {
     Node resolved = node;
     std::vector<Shape> inferred = outShapes;
+    // A residual output's integer twin (NodeQuant::twin_scale): a second output of the first's shape.
+    const bool twin = node.quant.twin_scale > 0.f && outShapes.size() == 2 && outShapes[1] == outShapes[0];
+    if (twin) inferred.pop_back();
     EQW_RETURN_IF_ERROR(inferNodeShapes(resolved, inShapes, inferred));
+    if (twin) inferred.push_back(inferred[0]);
     if (inferred != outShapes) {
       std::string got, want;
       for (const auto& s : inferred) got += toString(s) + " ";

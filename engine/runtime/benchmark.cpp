@@ -39,6 +39,7 @@ Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& option
   eo.isa = options.isa;
   eo.reference = options.reference;
   eo.fuse_residual = options.fuse_residual;
+  eo.residual_twin = options.residual_twin;
   eo.profile = options.per_layer;
   auto exec = Executor::create(graph, eo);
   if (!exec) return exec.status();

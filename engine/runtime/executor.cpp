@@ -32,6 +32,7 @@ struct Executor::Impl {
   std::vector<std::vector<Tensor*>> outPtrs;
   // What observers see per node: the graph's own outputs (outPtrs differ for fused nodes).
   std::vector<std::vector<Tensor*>> observedPtrs;
+  int residualTwins = 0;               // fused convolutions writing an integer twin
 };
 
 Executor::Executor() : impl_(std::make_unique<Impl>()) {}
@@ -77,7 +78,8 @@ class FusedAway final : public kernels::OpKernel {
 
 // The residual fusions this executor makes, each with its convolution's kernel (which reads the
 // residual input: NodeQuant::residual_add); a fusion whose kernel cannot be made is left out, and
-// its nodes run unfused.
+// its nodes run unfused. With twins (ExecutorOptions::residual_twin), a fused kernel that cannot
+// be made drops every twin: its readers' kernels depend on the twins planned.
 struct PlannedFusions {
   std::vector<ResidualFusion> fusions;
   std::vector<kernels::KernelPtr> convKernels;
@@ -85,18 +87,45 @@ struct PlannedFusions {
 
 bool fusionAllowed(const ExecutorOptions& options) { return options.fuse_residual && !options.keep_values; }
 
-PlannedFusions planFusions(const Graph& g, const ExecutorOptions& options, Isa isa) {
+// The nodes that read a residual twin (ResidualFusion::twin_readers), as integer readers.
+std::vector<bool> twinReaders(size_t nodes, const std::vector<ResidualFusion>& fusions) {
+  std::vector<bool> reads(nodes, false);
+  for (const ResidualFusion& f : fusions)
+    for (int r : f.twin_readers) reads[static_cast<size_t>(r)] = true;
+  return reads;
+}
+
+// A node's kernel: the reference's, or the fastest `isa` allows.
+Result<kernels::KernelPtr> makeNodeKernel(const Node& node, const std::vector<Shape>& in, const std::vector<Shape>& out,
+                                          const ExecutorOptions& options, Isa isa) {
+  return options.reference ? kernels::makeReferenceKernel(node, in, out) : kernels::makeKernel(node, in, out, isa);
+}
+
+PlannedFusions planFusions(const Graph& g, const ExecutorOptions& options, Isa isa, bool twins) {
   PlannedFusions planned;
   if (!fusionAllowed(options)) return planned;
-  for (const ResidualFusion& f : findResidualFusions(g)) {
+  std::vector<ResidualFusion> found = findResidualFusions(g);
+  if (twins) findResidualTwins(g, found);
+  const std::vector<bool> readsTwin = twinReaders(g.nodes.size(), found);
+  for (const ResidualFusion& f : found) {
     Node fused = g.nodes[static_cast<size_t>(f.conv)];
     fused.quant.residual_add = true;
     fused.quant.residual_act = f.act >= 0 ? Activation{ActKind::ReLU} : Activation{};
-    const std::vector<Shape> in{g.values[static_cast<size_t>(fused.inputs[0])].shape};
-    const std::vector<Shape> out{g.values[static_cast<size_t>(f.output)].shape};
-    Result<kernels::KernelPtr> k = options.reference ? kernels::makeReferenceKernel(fused, in, out)
-                                                     : kernels::makeKernel(fused, in, out, isa);
-    if (!k || !*k) continue;
+    fused.quant.quantized_input = fused.quant.quantized_input || readsTwin[static_cast<size_t>(f.conv)];
+    const Shape& shape = g.values[static_cast<size_t>(f.output)].shape;
+    std::vector<Shape> out{shape};
+    if (!f.twin_readers.empty()) {
+      fused.quant.twin_scale = f.twin_scale;
+      fused.quant.twin_bits = f.twin_bits;
+      fused.quant.twin_unsigned = f.twin_unsigned;
+      out.push_back(shape);
+    }
+    Result<kernels::KernelPtr> k = makeNodeKernel(fused, {g.values[static_cast<size_t>(fused.inputs[0])].shape}, out, options, isa);
+    if (!k || !*k) {
+      // A fusion left out takes its twin's readers' integer input with it: plan again without twins.
+      if (twins) return planFusions(g, options, isa, false);
+      continue;
+    }
     planned.fusions.push_back(f);
     planned.convKernels.push_back(std::move(k.value()));
   }
@@ -136,7 +165,8 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
   try {
     // Residual fusion: fused convolutions get their kernel here, the nodes they absorb a no-op;
     // the memory plan sees the fused inputs and outputs (Impl::plan).
-    PlannedFusions fused = flow ? planFusions(graph, options, m.isa) : PlannedFusions{};
+    PlannedFusions fused = flow ? planFusions(graph, options, m.isa, options.residual_twin) : PlannedFusions{};
+    const std::vector<bool> readsTwin = twinReaders(graph.nodes.size(), fused.fusions);
     std::vector<kernels::KernelPtr> preset(graph.nodes.size());
     for (size_t i = 0; i < fused.fusions.size(); ++i) {
       const ResidualFusion& f = fused.fusions[i];
@@ -158,6 +188,7 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
         pg.nodes[n].outputs = graph.nodes[n].outputs;
       }
       applyResidualFusions(pg, fused.fusions);
+      for (const ResidualFusion& f : fused.fusions) m.residualTwins += f.twin >= 0 ? 1 : 0;
       m.plan = &pg;
     }
     for (size_t n = 0; n < graph.nodes.size(); ++n) {
@@ -168,20 +199,21 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
         continue;
       }
       const bool strip = !flow && (graphNode.quant.quantized_input || graphNode.quant.writesIntegers());
-      Node stripped;
+      Node changed;
       if (strip) {
-        stripped = graphNode;
-        stripped.quant.quantized_input = false;
-        stripped.quant.output_scale = 0.f;
+        changed = graphNode;
+        changed.quant.quantized_input = false;
+        changed.quant.output_scale = 0.f;
+      } else if (readsTwin[n]) {  // reads a residual twin (findResidualTwins): integers
+        changed = graphNode;
+        changed.quant.quantized_input = true;
       }
-      const Node& node = strip ? stripped : graphNode;
+      const Node& node = strip || readsTwin[n] ? changed : graphNode;
       std::vector<Shape> inShapes, outShapes;
       for (int v : node.inputs) inShapes.push_back(graph.values[v].shape);
       for (int v : node.outputs) outShapes.push_back(graph.values[v].shape);
       Result<kernels::KernelPtr> k = flow ? makeFlowKernel(graph, node, inShapes, outShapes) : kernels::KernelPtr{};
-      if (k && !*k)
-        k = options.reference ? kernels::makeReferenceKernel(node, inShapes, outShapes)
-                              : kernels::makeKernel(node, inShapes, outShapes, m.isa);
+      if (k && !*k) k = makeNodeKernel(node, inShapes, outShapes, options, m.isa);
       if (!k) return k.status().withContext(nodeLabel(node));
       if (!*k) return internalError(nodeLabel(node) + ": no kernel");
       m.kernelNames.push_back((*k)->name());
@@ -193,17 +225,20 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
       isView.push_back(k->isView());
       inPlace.push_back(k->inPlaceInput());
     }
-    std::vector<DType> dtypes(graph.values.size(), DType::F32);
-    std::vector<size_t> elementBytes(graph.values.size(), sizeof(float));
-    for (size_t v = 0; v < graph.values.size() && flow; ++v) {
-      dtypes[v] = valueDType(graph, static_cast<int>(v));
-      elementBytes[v] = elementSize(dtypes[v]);
-    }
+    // The plan graph's values: the graph's, then the residual twins (integers on their grid).
+    const size_t values = m.plan->values.size();
+    std::vector<DType> dtypes(values, DType::F32);
+    for (size_t v = 0; v < graph.values.size() && flow; ++v) dtypes[v] = valueDType(graph, static_cast<int>(v));
+    for (const ResidualFusion& f : fused.fusions)
+      if (f.twin >= 0) dtypes[static_cast<size_t>(f.twin)] = f.twin_unsigned ? DType::U8 : DType::I8;
+    std::vector<size_t> elementBytes(values);
+    for (size_t v = 0; v < values; ++v) elementBytes[v] = elementSize(dtypes[v]);
     const MemoryPlan plan = planMemory(*m.plan, isView, !options.keep_values, elementBytes, inPlace);
     std::vector<Tensor> buffers;
     for (size_t bytes : plan.bytes) buffers.emplace_back(Shape{static_cast<int64_t>((bytes + 3) / 4)});
-    for (size_t v = 0; v < graph.values.size(); ++v)
-      if (plan.buffer[v] >= 0) m.values[v] = buffers[plan.buffer[v]].viewAs(graph.values[v].shape, dtypes[v]);
+    m.values.resize(values);
+    for (size_t v = 0; v < values; ++v)
+      if (plan.buffer[v] >= 0) m.values[v] = buffers[plan.buffer[v]].viewAs(m.plan->values[v].shape, dtypes[v]);
     m.activationBytes = plan.totalBytes();
   } catch (const std::bad_alloc&) {
     return Status(StatusCode::Internal, "out of memory while preparing the model '" + graph.name + "'");
@@ -269,9 +304,17 @@ Isa Executor::isa() const { return impl_->isa; }
 const std::string& Executor::kernelName(int node) const { return impl_->kernelNames[node]; }
 const std::vector<int64_t>& Executor::nodeTimesNs() const { return impl_->timesNs; }
 size_t Executor::activationBytes() const { return impl_->activationBytes; }
+int Executor::residualTwins() const { return impl_->residualTwins; }
 
 int residualFusionCount(const Graph& graph, const ExecutorOptions& options) {
   return fusionAllowed(options) ? static_cast<int>(findResidualFusions(graph).size()) : 0;
+}
+
+int residualTwinCount(const Graph& graph, const ExecutorOptions& options) {
+  if (!fusionAllowed(options) || !options.residual_twin) return 0;
+  std::vector<ResidualFusion> fusions = findResidualFusions(graph);
+  findResidualTwins(graph, fusions);
+  return static_cast<int>(std::count_if(fusions.begin(), fusions.end(), [](const ResidualFusion& f) { return !f.twin_readers.empty(); }));
 }
 
 }  // namespace eqw

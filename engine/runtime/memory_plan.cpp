@@ -46,7 +46,7 @@ MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool 
       const size_t need = static_cast<size_t>(numel(graph.values[v].shape)) * elementBytes[static_cast<size_t>(v)];
       int chosen = -1;
       // In place: the input's buffer, when the input dies here; it then dies with v, not now.
-      const int slot = reuse && node.outputs.size() == 1 && n < static_cast<int>(inPlace.size()) ? inPlace[n] : -1;
+      const int slot = reuse && v == node.outputs[0] && n < static_cast<int>(inPlace.size()) ? inPlace[n] : -1;
       if (slot >= 0 && slot < static_cast<int>(node.inputs.size()) && lastUse[v] != kForever) {
         const int r = root[node.inputs[static_cast<size_t>(slot)]];
         const int b = plan.buffer[r];

@@ -24,8 +24,8 @@ MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool 
 // The same with each value's element size in bytes (int8 values of the integer flow need a
 // quarter of a float value's buffer); planMemory above uses 4 for every value.
 MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse, const std::vector<size_t>& elementBytes);
-// The same where some nodes may write their output over an input (inPlace[n]: the index of that
-// input, -1 for none): the output then takes the input's buffer when the input dies at that node
+// The same where some nodes may write their (first) output over an input (inPlace[n]: the index
+// of that input, -1 for none): the output then takes the input's buffer when the input dies at that node
 // (no later reader, no view of it read later, not a graph input or output) and the sizes fit,
 // so the value is written where it is read and no other buffer's lines are fetched to write it.
 MemoryPlan planMemory(const Graph& graph, const std::vector<bool>& isView, bool reuse, const std::vector<size_t>& elementBytes,

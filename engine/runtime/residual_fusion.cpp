@@ -82,12 +82,58 @@ std::vector<ResidualFusion> findResidualFusions(const Graph& graph) {
   return out;
 }
 
-void applyResidualFusions(Graph& graph, const std::vector<ResidualFusion>& fusions) {
-  for (const ResidualFusion& f : fusions) {
+namespace {
+
+// The nodes reading v, looking through Split nodes (which only fan it out).
+void readersThroughSplits(const Graph& g, int v, std::vector<int>& readers) {
+  for (int c : g.consumers(v)) {
+    const Node& n = g.nodes[static_cast<size_t>(c)];
+    if (n.kind == OpKind::Split && n.inputs.size() == 1) {
+      for (int o : n.outputs) readersThroughSplits(g, o, readers);
+      continue;
+    }
+    if (std::find(readers.begin(), readers.end(), c) == readers.end()) readers.push_back(c);
+  }
+}
+
+}  // namespace
+
+void findResidualTwins(const Graph& graph, std::vector<ResidualFusion>& fusions) {
+  for (ResidualFusion& f : fusions) {
+    std::vector<int> readers, integer;
+    readersThroughSplits(graph, f.output, readers);
+    for (int r : readers) {
+      const Node& n = graph.nodes[static_cast<size_t>(r)];
+      if (n.quant.active() && !n.quant.quantized_input && n.inputs.size() == 1) integer.push_back(r);
+    }
+    if (integer.empty()) continue;
+    const NodeQuant& first = graph.nodes[static_cast<size_t>(integer[0])].quant;
+    bool same = true;
+    for (int r : integer) {
+      const NodeQuant& q = graph.nodes[static_cast<size_t>(r)].quant;
+      same = same && q.bits == first.bits && q.unsigned_input == first.unsigned_input && q.input_scale == first.input_scale;
+    }
+    if (!same || !(first.input_scale > 0.f)) continue;
+    f.twin_readers = integer;
+    f.twin_bits = first.bits;
+    f.twin_unsigned = first.unsigned_input;
+    f.twin_scale = first.input_scale;
+  }
+}
+
+void applyResidualFusions(Graph& graph, std::vector<ResidualFusion>& fusions) {
+  for (ResidualFusion& f : fusions) {
     Node& c = graph.nodes[static_cast<size_t>(f.conv)];
     c.inputs = {c.inputs[0], f.other};
     c.outputs = {f.output};
     graph.values[static_cast<size_t>(f.output)].producer = f.conv;
+    if (!f.twin_readers.empty()) {
+      const Value& out = graph.values[static_cast<size_t>(f.output)];
+      f.twin = static_cast<int>(graph.values.size());
+      graph.values.push_back(Value{out.name + "#twin", out.shape, f.conv});
+      c.outputs.push_back(f.twin);
+      for (int r : f.twin_readers) graph.nodes[static_cast<size_t>(r)].inputs[0] = f.twin;
+    }
     for (int n : {f.eltwise, f.act})
       if (n >= 0) {
         graph.nodes[static_cast<size_t>(n)].inputs.clear();

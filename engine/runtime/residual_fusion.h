@@ -3,7 +3,8 @@
 //   E: Eltwise Sum of exactly two distinct same-shape float inputs, coefficients none or all 1;
 //   R (optional): ReLU activation, the only reader of E's output, which is not a graph output;
 // where E's other input is computed before C (its producer earlier in node order). C then reads
-// (x, other) and writes R's (or E's) output; E and R run nothing.
+// (x, other) and writes R's (or E's) output; E and R run nothing. With a twin (findResidualTwins)
+// C also writes that output quantized for the integer layers that read it.
 #pragma once
 
 #include <eqw/graph.h>
@@ -18,13 +19,27 @@ struct ResidualFusion {
   int act = -1;       // node R, -1 without one
   int other = -1;     // value: E's input that is not C's output
   int output = -1;    // value the fused kernel writes: R's output, else E's
+  // The output's integer twin (NodeQuant::twin_scale), set by findResidualTwins: the integer
+  // layers that read `output` as floats (directly or through Split nodes), all on one input grid,
+  // read C's second output instead, that grid's integers, and quantize nothing themselves.
+  // resnet50's block outputs feed the next block's 1x1 layers this way. Empty: no twin.
+  std::vector<int> twin_readers;
+  int twin_bits = 0;
+  bool twin_unsigned = false;
+  float twin_scale = 0.f;
+  int twin = -1;      // the twin's value id in the plan graph (applyResidualFusions adds it)
 };
 
 // Every fusable (C, E, R) of an integer graph, in node order of E. Each node is in at most one.
 std::vector<ResidualFusion> findResidualFusions(const Graph& graph);
 
+// Fills the twin fields of each fusion whose output has integer readers on one grid: integer
+// layers (NodeQuant::active) with that single input, read as floats (no quantized_input).
+void findResidualTwins(const Graph& graph, std::vector<ResidualFusion>& fusions);
+
 // The node inputs / outputs the fused run has (for the memory plan): C reads {x, other} and
-// writes f.output; E and R read and write nothing. Node indices and value ids are unchanged.
-void applyResidualFusions(Graph& graph, const std::vector<ResidualFusion>& fusions);
+// writes f.output (and its twin, a value added to the graph, which the twin readers then read);
+// E and R read and write nothing. Node indices and existing value ids are unchanged.
+void applyResidualFusions(Graph& graph, std::vector<ResidualFusion>& fusions);
 
 }  // namespace eqw

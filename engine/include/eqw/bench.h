@@ -20,6 +20,7 @@ struct BenchOptions {
   bool per_layer = false;        // also time every layer (median over the loops)
   bool reference = false;        // scalar reference kernels
   bool fuse_residual = true;     // ExecutorOptions::fuse_residual (integer graphs)
+  bool residual_twin = true;     // ExecutorOptions::residual_twin (integer graphs)
   uint64_t seed = 1;             // for the random input
 };
 

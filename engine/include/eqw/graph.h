@@ -52,6 +52,13 @@ struct NodeQuant {
   // followed it. residual_act: None or ReLU.
   bool residual_add = false;
   Activation residual_act{};
+  // The residual output's integer twin (Executor only, with residual_add): twin_scale > 0 means
+  // the convolution also writes q = quantize(y, twin_scale) on the grid of twin_bits (unsigned
+  // when twin_unsigned) as a second output of int8 / uint8 bytes, for the integer layers that
+  // read y on that grid: they read the twin instead of quantizing the floats themselves.
+  float twin_scale = 0.f;
+  int twin_bits = 0;
+  bool twin_unsigned = false;
   bool active() const { return bits > 0; }
   bool writesIntegers() const { return output_scale > 0.f; }
   bool operator==(const NodeQuant&) const = default;

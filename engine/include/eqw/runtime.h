@@ -32,11 +32,19 @@ struct ExecutorOptions {
   // Bit-identical to the unfused run. The conv's and the sum's own outputs are then never written
   // (observers see empty tensors for them).
   bool fuse_residual = true;
+  // With fuse_residual: a fused convolution whose output the next integer layers read on one
+  // grid (resnet50's block outputs) also writes that grid's integers, in the same epilogue, and
+  // those layers read them instead of quantizing the floats again (NodeQuant::twin_scale).
+  // Bit-identical to running without.
+  bool residual_twin = true;
 };
 
 // How many Eltwise sums an Executor with `options` fuses into their convolution on `graph`
 // (ExecutorOptions::fuse_residual), without building one.
 int residualFusionCount(const Graph& graph, const ExecutorOptions& options);
+// How many of those fused convolutions also write their output's integer twin
+// (ExecutorOptions::residual_twin).
+int residualTwinCount(const Graph& graph, const ExecutorOptions& options);
 
 // Called after each node runs, with the node index and its outputs. Used by observers
 // (statistics, per-layer metrics). Must not keep the pointers past the call. On an integer graph
@@ -66,6 +74,8 @@ class Executor {
   const std::vector<int64_t>& nodeTimesNs() const;
   // Bytes of activation buffers this executor allocated.
   size_t activationBytes() const;
+  // Fused convolutions that also write their output's integer twin (ExecutorOptions::residual_twin).
+  int residualTwins() const;
 
  private:
   Executor();

@@ -59,6 +59,12 @@ class Q8ConvGemm final : public OpKernel {
         return internalError(name_ + ": the residual input is missing or does not match the output");
       other = in[1]->f32();
     }
+    uint8_t* twin = nullptr;  // the residual output's integer twin (Q8Layer::twin)
+    if (l_.twin) {
+      if (out.size() != 2 || !out[1] || out[1]->dtype() != twinDType(l_) || out[1]->numel() != out[0]->numel())
+        return internalError(name_ + ": the integer twin output is missing or does not match the output");
+      twin = out[1]->data<uint8_t>();
+    }
     try {
       quantizeInput(*in[0], ctx);
       if (!pointwise_ && !direct_) frame(ctx);
@@ -104,7 +110,7 @@ class Q8ConvGemm final : public OpKernel {
         for (int64_t rt = chunk * rowTiles_ / chunks, re = (chunk + 1) * rowTiles_ / chunks; rt < re; ++rt)
           for (int64_t pt = p0; pt < p1; ++pt) {
             runTile(rt, pt, panels.data() + (pt - p0) * panelBytes, c);
-            store(c, rt, pt, y, other, threads > 1);
+            store(c, rt, pt, y, other, twin, threads > 1);
           }
       }
     });
@@ -512,11 +518,11 @@ class Q8ConvGemm final : public OpKernel {
   // requantized onto the consumers' grid by the same row quantizer they would use — in one call
   // over the whole tile when its rows are full, since the row quantizer's vector loop (64 bytes a
   // step on AVX-512) leaves a 32-pixel row to its scalar tail.
-  void store(const int32_t* c, int64_t rt, int64_t pt, void* y, const float* other, bool shared) const {
+  void store(const int32_t* c, int64_t rt, int64_t pt, void* y, const float* other, uint8_t* twin, bool shared) const {
     const int64_t p0 = pt * kTilePixels, count = std::min<int64_t>(kTilePixels, pixels_ - p0);
     const int64_t rows = std::min<int64_t>(kTileRows, l_.oc - rt * kTileRows);
     if (other) {
-      storeResidual(c, rt, p0, count, rows, static_cast<float*>(y), other, shared);
+      storeResidual(c, rt, p0, count, rows, static_cast<float*>(y), other, twin, shared);
       return;
     }
     if (l_.out_q && tile_.requantTile && act_ >= 0) {
@@ -556,10 +562,10 @@ class Q8ConvGemm final : public OpKernel {
 
   // Residual fusion: the tile dequantized and `other` added (then the residual ReLU) while the
   // tile is hot — in the ISA's tile epilogue where it has one, else row by row right after the
-  // rows are written.
+  // rows are written; with a twin, the sums also quantized onto its grid (Q8Layer::twin).
   static constexpr int64_t kResidualAhead = 4;
   void storeResidual(const int32_t* c, int64_t rt, int64_t p0, int64_t count, int64_t rows, float* y, const float* other,
-                     bool shared) const {
+                     uint8_t* twin, bool shared) const {
     const int64_t o0 = rt * kTileRows, at = o0 * pixels_ + p0;
     const int relu = l_.res_relu ? 1 : 0;
     // `other` and y are read and written 12 rows at a time, 128 bytes per row from pages apart:
@@ -582,8 +588,9 @@ class Q8ConvGemm final : public OpKernel {
         __builtin_prefetch(y + i + 16, 1);
       }
     if (tile_.residualTile && act_ >= 0) {
+      const Q8TwinOut t{twin ? twin + at : nullptr, l_.twin_scale, l_.twin_lo, l_.twin_hi};
       tile_.residualTile(c, static_cast<int>(rows), static_cast<int>(count), corr_.data() + o0, l_.deq.data() + o0,
-                         l_.bias.data() + o0, act_, l_.act.a, l_.act.b, other + at, relu, y + at, pixels_);
+                         l_.bias.data() + o0, act_, l_.act.a, l_.act.b, other + at, relu, y + at, pixels_, t);
       return;
     }
     // Row by row through a local row: y may be `other` itself (inPlaceInput).
@@ -602,6 +609,7 @@ class Q8ConvGemm final : public OpKernel {
         for (int64_t j = 0; j < count; ++j) row[j] = addResidual(l_, row[j], oo[j]);
       }
       std::memcpy(yo, row, static_cast<size_t>(count) * sizeof(float));
+      if (twin) tile_.quantize(row, count, l_.twin_scale, l_.twin_lo, l_.twin_hi, 0, twin + at + r * pixels_);
     }
   }
 
@@ -679,7 +687,8 @@ void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
 void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                              int act, float a, float b, float* y, int64_t ystride);
 void q8ResidualTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
-                              int act, float a, float b, const float* other, int relu, float* y, int64_t ystride);
+                              int act, float a, float b, const float* other, int relu, float* y, int64_t ystride,
+                              const Q8TwinOut& twin);
 void q8ResidualRowAvx512Vnni(float* y, const float* other, int64_t n, int relu);
 void q8ResidualRowAvx2(float* y, const float* other, int64_t n, int relu);
 void q8ResidualRowSse41(float* y, const float* other, int64_t n, int relu);

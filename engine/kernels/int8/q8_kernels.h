@@ -66,9 +66,16 @@ using Q8RequantTileFn = void (*)(const int32_t* c, int rows, int count, const in
 // NaN to 0), over a row the dequantization has just written. Null below SSE4.1 (the driver's loop).
 using Q8ResidualRowFn = void (*)(float* y, const float* other, int64_t n, int relu);
 // The dequantization tile (Q8DequantTileFn) with the residual in its epilogue: y[r * ystride + j] =
-// relu?(dequantized + other[r * ystride + j]). Null where the ISA has none (dequant, then the row step).
+// relu?(dequantized + other[r * ystride + j]), and when twin is not null also twin[r * ystride + j]
+// = q8::quantize(that y, scale, lo, hi) as a byte (Q8Layer::twin). Null where the ISA has none
+// (dequant, then the row step).
+struct Q8TwinOut {
+  uint8_t* q = nullptr;
+  float scale = 1.f, lo = -127.f, hi = 127.f;
+};
 using Q8ResidualTileFn = void (*)(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
-                                  int act, float a, float b, const float* other, int relu, float* y, int64_t ystride);
+                                  int act, float a, float b, const float* other, int relu, float* y, int64_t ystride,
+                                  const Q8TwinOut& twin);
 struct Q8Tile {
   Q8GemmTileFn fn = nullptr;
   const char* isa = "";  // "avx512vnni", "avxvnni", "avx2"

@@ -78,6 +78,18 @@ Result<Q8Layer> prepareLayer(const Node& node, const Shape& in, const Shape& out
     l.residual = true;
     l.res_relu = q.residual_act.kind == ActKind::ReLU;
   }
+  if (q.twin_scale != 0.f || q.twin_bits != 0) {
+    if (!q.residual_add) return invalidArgument(label(node) + ": an integer twin of the output needs a residual add");
+    if (q.twin_bits != 8 && q.twin_bits != 7)
+      return invalidArgument(label(node) + ": twin integer width " + std::to_string(q.twin_bits) + " (8 or 7)");
+    if (!goodScale(q.twin_scale))
+      return invalidArgument(label(node) + ": twin scale " + std::to_string(q.twin_scale) + " must be finite and > 0");
+    const float qmaxTwin = q.twin_unsigned ? static_cast<float>((1 << q.twin_bits) - 1) : static_cast<float>((1 << (q.twin_bits - 1)) - 1);
+    l.twin = true;
+    l.twin_scale = q.twin_scale;
+    l.twin_lo = q.twin_unsigned ? 0.f : -qmaxTwin;
+    l.twin_hi = qmaxTwin;
+  }
   bool hasBias = false;
   if (l.conv) {
     l.p = node.p<ConvParams>();

@@ -51,6 +51,10 @@ struct Q8Layer {
   // ReLU: x > 0 ? x : 0). Float output only.
   bool residual = false;
   bool res_relu = false;
+  // The residual output's integer twin (NodeQuant::twin_scale): a second output of bytes,
+  // quantize(y, twin_scale, twin_lo, twin_hi) of every float y written (int8 bits when twin_lo < 0).
+  bool twin = false;
+  float twin_scale = 1.f, twin_lo = -127.f, twin_hi = 127.f;
 };
 
 // y + other, then the residual ReLU, as the f32 Eltwise and activation kernels compute them.
@@ -80,6 +84,7 @@ inline uint8_t requantize(const Q8Layer& l, float y) {
 // The tensor types a kernel of the layer reads and writes.
 inline DType inputDType(const Q8Layer& l) { return !l.in_q ? DType::F32 : l.in_lo < 0.f ? DType::I8 : DType::U8; }
 inline DType outputDType(const Q8Layer& l) { return !l.out_q ? DType::F32 : l.out_lo < 0.f ? DType::I8 : DType::U8; }
+inline DType twinDType(const Q8Layer& l) { return l.twin_lo < 0.f ? DType::I8 : DType::U8; }
 
 // An integer input (in_q) as bytes shifted by `shift` (128 makes a signed grid unsigned, as the
 // row quantizer's shift does): out[i] = x[i] + shift, wrapping as the quantizer's bytes do.

@@ -34,6 +34,8 @@ class Q8Ref final : public OpKernel {
       return internalError(name_ + ": input is not " + toString(in_[0]) + " " + toString(inputDType(l_)));
     if (!out[0] || out[0]->empty() || out[0]->dtype() != outputDType(l_) || out[0]->numel() != ref::product(out_[0]))
       return internalError(name_ + ": output is not " + toString(out_[0]) + " " + toString(outputDType(l_)));
+    if (l_.twin && (out.size() != 2 || !out[1] || out[1]->dtype() != twinDType(l_) || out[1]->numel() != ref::product(out_[0])))
+      return internalError(name_ + ": the integer twin output is not " + toString(out_[0]) + " " + toString(twinDType(l_)));
     try {
       return compute(in, out, ctx);
     } catch (const std::bad_alloc&) {
@@ -64,6 +66,11 @@ class Q8Ref final : public OpKernel {
         if (l_.residual) {
           const float* other = in.back()->f32() + o * plane;
           for (int64_t i = 0; i < plane; ++i) y[static_cast<size_t>(i)] = addResidual(l_, y[static_cast<size_t>(i)], other[i]);
+        }
+        if (l_.twin) {
+          uint8_t* t = out[1]->data<uint8_t>() + o * plane;
+          for (int64_t i = 0; i < plane; ++i)
+            t[i] = static_cast<uint8_t>(quantize(y[static_cast<size_t>(i)], l_.twin_scale, l_.twin_lo, l_.twin_hi));
         }
         if (!l_.out_q) {
           std::copy(y.begin(), y.end(), out[0]->f32() + o * plane);

@@ -129,14 +129,18 @@ struct RunResult {
   std::vector<std::vector<uint32_t>> outputs;
   std::map<std::string, std::string> kernels;  // node name -> kernel name
   int fused = 0;                                // nodes whose kernel is "fused into ..."
+  int twins = 0;                                // Executor::residualTwins
 };
 
-RunResult runGraph(const Graph& g, ExecutorOptions eo, bool fuse, const std::vector<Tensor>& inputs) {
+RunResult runGraph(const Graph& g, ExecutorOptions eo, bool fuse, const std::vector<Tensor>& inputs, bool twin = true) {
   eo.fuse_residual = fuse;
+  eo.residual_twin = twin;
   RunResult r;
   auto exec = Executor::create(g, eo);
   EXPECT_TRUE(exec.isOk()) << exec.status().toString();
   if (!exec.isOk()) return r;
+  r.twins = (*exec)->residualTwins();
+  EXPECT_EQ(r.twins, residualTwinCount(g, eo)) << "the executor writes another number of twins than planned";
   Status s = (*exec)->run(inputs);
   EXPECT_TRUE(s.isOk()) << s.toString();
   for (size_t i = 0; i < (*exec)->outputCount(); ++i) {
@@ -179,6 +183,12 @@ TEST(ResidualFusion, HandBuiltGraphFusesOnlyTheSafePatternsAndStaysBitIdentical)
   ExecutorOptions keep;
   keep.keep_values = true;
   EXPECT_EQ(residualFusionCount(g, keep), 0);
+  // r1 is read by C2 (itself fused) and e2 by C3, both integer layers: twins. e5 has no integer reader.
+  EXPECT_EQ(residualTwinCount(g, ExecutorOptions{}), 2);
+  ExecutorOptions noTwin;
+  noTwin.residual_twin = false;
+  EXPECT_EQ(residualTwinCount(g, noTwin), 0);
+  EXPECT_EQ(residualTwinCount(g, keep), 0);
   for (bool reference : {false, true})
     for (Isa isa : reference ? std::vector<Isa>{Isa::Scalar} : levels())
       for (int threads : {1, 2}) {
@@ -189,7 +199,9 @@ TEST(ResidualFusion, HandBuiltGraphFusesOnlyTheSafePatternsAndStaysBitIdentical)
         const std::string what = std::string(toString(isa)) + (reference ? " reference" : "") + " threads " + std::to_string(threads);
         const RunResult fused = runGraph(g, eo, true, input);
         const RunResult plain = runGraph(g, eo, false, input);
+        const RunResult floatsOnly = runGraph(g, eo, true, input, false);
         expectSameBits(fused, plain, what);
+        expectSameBits(floatsOnly, plain, what + " without twins");
         EXPECT_EQ(plain.fused, 0) << what;
         EXPECT_EQ(fused.fused, 4) << what;  // E1, R1, E2, E5
         EXPECT_EQ(fused.kernels.at("E1"), "fused into C1") << what;
@@ -200,6 +212,36 @@ TEST(ResidualFusion, HandBuiltGraphFusesOnlyTheSafePatternsAndStaysBitIdentical)
           EXPECT_EQ(fused.kernels.at(n).rfind("fused", 0), std::string::npos) << what << ": " << n << " must not fuse";
         EXPECT_EQ(fused.kernels.at("C1"), plain.kernels.at("C1")) << what;
       }
+}
+
+// A fused output read by integer layers on two different grids gets no twin (each reads floats
+// and quantizes them itself); read by two on one grid, it gets one, and both read it. Bit-identical
+// either way.
+TEST(ResidualFusion, TwinOnlyForReadersOnOneGrid) {
+  for (bool sameGrid : {true, false}) {
+    std::mt19937 rng(13);
+    Graph g;
+    g.name = "twin";
+    g.inputs = {g.addValue("in", {1, kChannels, 5, 7})};
+    addConv(g, "C1", "in", "c1", 3, rng);
+    addSum(g, "E1", "c1", "in", "e1");
+    addRelu(g, "R1", "e1", "r1");
+    addConv(g, "A", "r1", "a", 1, rng);
+    addConv(g, "B", "r1", "b", 3, rng);
+    g.outputs = {g.findValue("a"), g.findValue("b")};
+    if (!sameGrid) g.nodes[static_cast<size_t>(g.findNode("B"))].quant.input_scale = 127.f / 2.f;
+    ASSERT_TRUE(g.validate().isOk());
+    ASSERT_TRUE(g.inferShapes().isOk());
+    EXPECT_EQ(residualFusionCount(g, ExecutorOptions{}), 1);
+    EXPECT_EQ(residualTwinCount(g, ExecutorOptions{}), sameGrid ? 1 : 0);
+    const std::vector<Tensor> input{specialInput(g.values[g.inputs[0]].shape, 3)};
+    for (Isa isa : levels()) {
+      ExecutorOptions eo;
+      eo.isa = isa;
+      const std::string what = std::string(toString(isa)) + (sameGrid ? " one grid" : " two grids");
+      expectSameBits(runGraph(g, eo, true, input), runGraph(g, eo, false, input), what);
+    }
+  }
 }
 
 // An independent check of the fused kernel: relu(conv + shortcut) summed here in float from the
@@ -240,10 +282,10 @@ TEST(ResidualFusion, FusedConvolutionComputesReluOfConvPlusShortcut) {
 
 // Whole generated networks, INT8: fused and unfused outputs are the same bytes at every ISA
 // level this CPU runs (1 and 2 threads at the top level), and every residual sum is fused.
-class ResidualFusionNetworks : public ::testing::TestWithParam<std::tuple<std::string, int, int>> {};
+class ResidualFusionNetworks : public ::testing::TestWithParam<std::tuple<std::string, int, int, int>> {};
 
 TEST_P(ResidualFusionNetworks, OutputsAreBitIdenticalWithAndWithoutFusion) {
-  const auto& [model, size, expectedSums] = GetParam();
+  const auto& [model, size, expectedSums, expectedTwins] = GetParam();
   const std::string path = std::string(EQW_SHARED_DIR) + "/models/ncnn-bench/" + model + ".param";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent (../shared not beside the checkout)";
   ImportOptions io;
@@ -256,6 +298,7 @@ TEST_P(ResidualFusionNetworks, OutputsAreBitIdenticalWithAndWithoutFusion) {
   auto ig = integerGraph(*graph, *spec);
   ASSERT_TRUE(ig.isOk()) << ig.status().toString();
   EXPECT_EQ(residualFusionCount(*ig, ExecutorOptions{}), expectedSums) << model;
+  EXPECT_EQ(residualTwinCount(*ig, ExecutorOptions{}), expectedTwins) << model;
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> u(-1.f, 1.f);
   Tensor x(ig->values[ig->inputs[0]].shape);
@@ -271,6 +314,7 @@ TEST_P(ResidualFusionNetworks, OutputsAreBitIdenticalWithAndWithoutFusion) {
       const RunResult fused = runGraph(*ig, eo, true, {x});
       const RunResult plain = runGraph(*ig, eo, false, {x});
       expectSameBits(fused, plain, what);
+      expectSameBits(runGraph(*ig, eo, true, {x}, false), plain, what + " without twins");
       int sums = 0;
       for (const Node& n : ig->nodes)
         sums += n.kind == OpKind::Eltwise && fused.kernels.at(n.name).rfind("fused into ", 0) == 0;
@@ -281,8 +325,8 @@ TEST_P(ResidualFusionNetworks, OutputsAreBitIdenticalWithAndWithoutFusion) {
 }
 
 INSTANTIATE_TEST_SUITE_P(NcnnBench, ResidualFusionNetworks,
-                         ::testing::Values(std::tuple{std::string("resnet50"), 224, 16},
-                                           std::tuple{std::string("mobilenet_v2"), 224, 10}));
+                         ::testing::Values(std::tuple{std::string("resnet50"), 224, 16, 15},
+                                           std::tuple{std::string("mobilenet_v2"), 224, 10, 10}));
 
 }  // namespace
 }  // namespace eqw

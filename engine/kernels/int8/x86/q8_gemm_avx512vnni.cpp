@@ -308,18 +308,51 @@ void q8DequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_
   });
 }
 
+namespace {
+// 16 floats quantized in registers with quantizeRowImpl's steps (x86/q8_rows_impl.h): the
+// product, the clamp as max(lo, v) / min(hi, v) (the reference's v < lo ? lo : v and
+// v > hi ? hi : v), then trunc(v + copysign(0.49999997, v)); the int32 kept to its low byte like
+// the cast. NaN needs no step of its own: MAXPS / MINPS return their second operand, v, when it
+// is NaN, and the truncation of NaN is 0x80000000, whose low byte is 0, the reference's
+// quantize(NaN).
+struct Quantizer16 {
+  __m512 vs, vlo, vhi, half, sign;
+  Quantizer16(float scale, float lo, float hi)
+      : vs(_mm512_set1_ps(scale)), vlo(_mm512_set1_ps(lo)), vhi(_mm512_set1_ps(hi)), half(_mm512_set1_ps(0.49999997f)),
+        sign(_mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)))) {}
+  __m128i operator()(__m512 y) const {
+    __m512 v = _mm512_mul_ps(y, vs);
+    v = _mm512_max_ps(vlo, v);
+    v = _mm512_min_ps(vhi, v);
+    v = _mm512_add_ps(v, _mm512_or_ps(_mm512_and_ps(v, sign), half));
+    return _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v));
+  }
+};
+
 // Residual fusion (Q8ResidualTileFn): dequantized as above, then `other` (the same layout as y)
 // added while the tile is in registers, and ReLU as MAXPS(v, 0) (v > 0 ? v : 0, like the f32
 // activation kernels, for NaN and signed zeros too): one pass instead of conv, Eltwise and ReLU.
-void q8ResidualTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
-                              int act, float a, float b, const float* other, int relu, float* y, int64_t ystride) {
+// With a twin, the sum is also quantized in registers (Quantizer16).
+template <bool Twin>
+void residualTile(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias, int act,
+                  float a, float b, const float* other, int relu, float* y, int64_t ystride, const Q8TwinOut& twin) {
   const __m512 zero = _mm512_setzero_ps();
+  const Quantizer16 quantize(twin.scale, twin.lo, twin.hi);
   forEachDequantized(c, rows, count, corr, deq, bias, act, a, b, [&](int r, int h, __mmask16 m, __m512 v) {
     const int64_t at = r * ystride + h * 16;
     v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, other + at));
     if (relu) v = _mm512_max_ps(v, zero);
     _mm512_mask_storeu_ps(y + at, m, v);
+    if constexpr (Twin) _mm_mask_storeu_epi8(twin.q + at, m, quantize(v));
   });
+}
+}  // namespace
+
+void q8ResidualTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
+                              int act, float a, float b, const float* other, int relu, float* y, int64_t ystride,
+                              const Q8TwinOut& twin) {
+  if (twin.q) residualTile<true>(c, rows, count, corr, deq, bias, act, a, b, other, relu, y, ystride, twin);
+  else residualTile<false>(c, rows, count, corr, deq, bias, act, a, b, other, relu, y, ystride, twin);
 }
 
 // The residual row step (Q8ResidualRowFn), for activations the tile epilogue does not fuse.
@@ -333,23 +366,12 @@ void q8ResidualRowAvx512Vnni(float* y, const float* other, int64_t n, int relu) 
   }
 }
 
-// Dequantized as above and requantized in registers with quantizeRowImpl's steps (x86/
-// q8_rows_impl.h): the product, the clamp as max(lo, v) / min(hi, v) (the reference's
-// v < lo ? lo : v and v > hi ? hi : v), then trunc(v + copysign(0.49999997, v)); the int32 kept
-// to its low byte like the cast. NaN needs no step of its own: MAXPS / MINPS return their second
-// operand, v, when it is NaN, and the truncation of NaN is 0x80000000, whose low byte is 0, the
-// reference's quantize(NaN).
+// Dequantized as above and requantized in registers (Quantizer16).
 void q8RequantTileAvx512Vnni(const int32_t* c, int rows, int count, const int32_t* corr, const float* deq, const float* bias,
                              int act, float a, float b, float scale, float lo, float hi, uint8_t* out, int64_t ostride) {
-  const __m512 vs = _mm512_set1_ps(scale), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-  const __m512 half = _mm512_set1_ps(0.49999997f);
-  const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
+  const Quantizer16 quantize(scale, lo, hi);
   forEachDequantized(c, rows, count, corr, deq, bias, act, a, b, [&](int r, int h, __mmask16 m, __m512 y) {
-    __m512 v = _mm512_mul_ps(y, vs);
-    v = _mm512_max_ps(vlo, v);
-    v = _mm512_min_ps(vhi, v);
-    v = _mm512_add_ps(v, _mm512_or_ps(_mm512_and_ps(v, sign), half));
-    _mm_mask_storeu_epi8(out + r * ostride + h * 16, m, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+    _mm_mask_storeu_epi8(out + r * ostride + h * 16, m, quantize(y));
   });
 }
 

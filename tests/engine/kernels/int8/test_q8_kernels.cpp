@@ -384,6 +384,68 @@ TEST(Q8Conv, ResidualGemmAndReferenceEqualConvPlusOther) {
   if (ran == 0) GTEST_SKIP() << "no integer GEMM tile runs on this CPU";
 }
 
+// The residual output's integer twin (NodeQuant::twin_scale): the GEMM and the reference write
+// the float sum as before and, as a second output, each sum quantized onto the twin's grid exactly
+// as q8::quantize does — on signed and unsigned grids of 8 and 7 bits, with the NaN, zeros and
+// values past the grid that residualOther puts in the sums; every ISA level with a GEMM tile.
+TEST(Q8Conv, ResidualTwinIsTheQuantizedSum) {
+  std::mt19937 rng(29);
+  ThreadPool pool(2);
+  int ran = 0;
+  struct Grid {
+    int bits;
+    bool uns;
+    float scale;
+  };
+  const Grid grids[] = {{8, false, 127.f / 2.5f}, {7, true, 127.f / 4.f}, {8, true, 255.f / 1.5f}};
+  for (Isa isa : integerLevels())
+    for (const Grid& grid : grids)
+      for (const ConvCase& cc : kCases) {
+        std::vector<Tensor> inputs;
+        Node n = quantConv(cc, 8, false, rng, &inputs);
+        std::vector<Shape> outShapes;
+        ASSERT_TRUE(inferShapes(n, inputs, &outShapes));
+        const Shape shape = outShapes[0];
+        const Tensor other = residualOther(shape, rng);
+        n.quant.residual_add = true;
+        n.quant.residual_act.kind = grid.uns ? ActKind::ReLU : ActKind::None;
+        n.quant.twin_scale = grid.scale;
+        n.quant.twin_bits = grid.bits;
+        n.quant.twin_unsigned = grid.uns;
+        const std::vector<Shape> twoShapes{shape, shape};
+        auto ref = makeQ8Reference(n, {inputs[0].shape()}, twoShapes);
+        auto fast = makeQ8Fast(n, {inputs[0].shape()}, twoShapes, isa);
+        ASSERT_TRUE(ref.isOk() && fast.isOk()) << (ref.isOk() ? fast.status() : ref.status()).toString();
+        const float qmax = static_cast<float>(grid.uns ? (1 << grid.bits) - 1 : (1 << (grid.bits - 1)) - 1);
+        const std::string what = std::string(toString(isa)) + " bits " + std::to_string(grid.bits) + (grid.uns ? " unsigned" : "") +
+                                 " c" + std::to_string(cc.c) + " oc" + std::to_string(cc.oc) + " k" + std::to_string(cc.k);
+        std::vector<std::pair<OpKernel*, const ThreadPool*>> kernels{{ref->get(), nullptr}};
+        if (*fast) kernels.push_back({fast->get(), &pool});
+        for (auto [k, p] : kernels) {
+          Tensor y(shape), twin(shape, grid.uns ? DType::U8 : DType::I8);
+          y.fill(std::nanf(""));
+          std::memset(twin.data<uint8_t>(), 0x5a, static_cast<size_t>(twin.numel()));
+          std::vector<const Tensor*> in{&inputs[0], &other};
+          std::vector<Tensor*> out{&y, &twin};
+          ExecContext ctx;
+          ctx.pool = p;
+          const Status s = k->run(in, out, ctx);
+          ASSERT_TRUE(s.isOk()) << k->name() << " " << what << ": " << s.toString();
+          int64_t wrong = 0, first = -1;
+          for (int64_t i = 0; i < y.numel(); ++i) {
+            const uint8_t want = static_cast<uint8_t>(quantize(y.f32()[i], grid.scale, grid.uns ? 0.f : -qmax, qmax));
+            if (twin.data<uint8_t>()[i] != want && wrong++ == 0) first = i;
+          }
+          EXPECT_EQ(wrong, 0) << k->name() << " " << what << ": first at element " << first;
+          // Without the twin output the kernel refuses to run.
+          std::vector<Tensor*> one{&y};
+          EXPECT_FALSE(k->run(in, one, ctx).isOk()) << k->name() << " " << what;
+        }
+        ran += *fast ? 1 : 0;
+      }
+  if (ran == 0) GTEST_SKIP() << "no integer GEMM tile runs on this CPU";
+}
+
 // Only a convolution with float output takes a residual, and only None or ReLU after it.
 TEST(Q8Conv, ResidualOnOtherLayersIsAClearError) {
   std::mt19937 rng(5);
@@ -397,6 +459,20 @@ TEST(Q8Conv, ResidualOnOtherLayersIsAClearError) {
   n.quant.residual_act.kind = ActKind::ReLU;
   n.quant.output_scale = 10.f;
   n.quant.output_bits = 8;
+  EXPECT_FALSE(makeQ8Reference(n, {inputs[0].shape()}, outShapes).isOk());
+  // An integer twin needs a residual, a width of 8 or 7 bits and a finite positive scale.
+  n.quant.output_scale = 0.f;
+  n.quant.output_bits = 0;
+  n.quant.twin_scale = 10.f;
+  n.quant.twin_bits = 8;
+  EXPECT_TRUE(makeQ8Reference(n, {inputs[0].shape()}, outShapes).isOk());
+  n.quant.twin_bits = 6;
+  EXPECT_FALSE(makeQ8Reference(n, {inputs[0].shape()}, outShapes).isOk());
+  n.quant.twin_bits = 8;
+  n.quant.twin_scale = std::nanf("");
+  EXPECT_FALSE(makeQ8Reference(n, {inputs[0].shape()}, outShapes).isOk());
+  n.quant.twin_scale = 10.f;
+  n.quant.residual_add = false;
   EXPECT_FALSE(makeQ8Reference(n, {inputs[0].shape()}, outShapes).isOk());
 }
 
