@@ -123,6 +123,11 @@ Result<KernelPtr> makeF32Pool(const Node& node, const std::vector<Shape>& in, co
   if (p.pads.top >= p.kernel_h || p.pads.left >= p.kernel_w) return KernelPtr{};
   if ((out[0][2] - 1) * p.stride_h - p.pads.top >= h || (out[0][3] - 1) * p.stride_w - p.pads.left >= w)
     return KernelPtr{};
+  // One window over the whole plane without pads (resnet50's 7x7 pool5): the global reduction,
+  // which reads each plane once instead of copying it into a padded one first (2048 planes of 49:
+  // 0.11 -> 0.025 ms on 1 thread). Its divisor is the plane, as the window's is without pads.
+  if (p.kernel_h == h && p.kernel_w == w && p.pads == Pads2d{} && out[0][2] == 1 && out[0][3] == 1)
+    return KernelPtr(std::make_unique<F32GlobalPool>(p.type == PoolType::Max, in[0], out[0], uk));
   return KernelPtr(std::make_unique<F32WindowPool>(p, in[0], out[0], uk));
 }
 

@@ -57,6 +57,29 @@ TEST_P(FastPool, GlobalMaxAndAverage) {
   }
 }
 
+// A window that covers the whole plane without pads (resnet50's 7x7 pool5, stride 1, both
+// rounding modes) runs as the global reduction; with a pad it stays a window pool.
+TEST_P(FastPool, WholePlaneWindowIsTheGlobalReduction) {
+  std::mt19937 rng(12);
+  for (PoolType type : {PoolType::Max, PoolType::Avg})
+    for (bool ceil : {false, true})
+      for (int64_t hw : {1, 3, 7}) {
+        PoolParams p;
+        p.type = type, p.kernel_h = p.kernel_w = static_cast<int>(hw), p.stride_h = p.stride_w = 1, p.ceil_mode = ceil;
+        p.count_include_pad = ceil;
+        Node node = makeFastNode(OpKind::Pooling, p);
+        const std::string what = std::string(type == PoolType::Max ? "max" : "avg") + " " + std::to_string(hw) + "x" + std::to_string(hw);
+        const std::string name = compareWithReference(node, {randomTensor({1, 37, hw, hw}, rng)}, GetParam(), 1e-5, what);
+        EXPECT_NE(name.find("global"), std::string::npos) << what << ": " << name;
+      }
+  PoolParams padded;
+  padded.type = PoolType::Avg, padded.kernel_h = padded.kernel_w = 7, padded.stride_h = padded.stride_w = 7;
+  padded.pads = {1, 1, 1, 1};
+  const std::string name =
+      compareWithReference(makeFastNode(OpKind::Pooling, padded), {randomTensor({1, 5, 7, 7}, rng)}, GetParam(), 1e-5, "padded 7x7");
+  EXPECT_EQ(name.find("global"), std::string::npos) << name;
+}
+
 TEST_P(FastPool, ResnetMaxPool) {
   std::mt19937 rng(3);
   PoolParams p;
