@@ -47,7 +47,7 @@ class Q8ConvGemm final : public OpKernel {
   // Each task packs a block of pixel tiles' input panels (im2col and interleave in one step, into
   // a thread's L2-sized buffer) and runs a run of channel tiles over them while they are hot: no
   // unrolled matrix of K x pixels goes through memory. With several threads and few pixel tiles
-  // (7x7 planes) the channel tiles are split into chunks, each packing the panels again.
+  // (7x7 planes) the channel tiles are split into chunks, which share the panels packed once.
   Status run(const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out, const ExecContext& ctx) override {
     if (in.empty() || out.empty() || in[0]->numel() != l_.c * l_.h * l_.w || out[0]->numel() != l_.oc * pixels_ ||
         in[0]->dtype() != inputDType(l_) || out[0]->dtype() != outputDType(l_))
@@ -78,12 +78,14 @@ class Q8ConvGemm final : public OpKernel {
     // (few write streams), and the weights are read once per block.
     // With several threads, a plane whose panels all fit one block (1x1 layers on 28x28 and
     // smaller planes) is split by channels only, where every task gets 4 or more channel tiles:
-    // each task packs the whole plane again but writes whole output rows, where pixel blocks of
+    // each task writes whole output rows, where pixel blocks of
     // 7x7 or 14x14 planes would put two threads' writes in the same cache lines (rows of 196
     // floats are not whole lines) and make each core write rows the other last wrote. resnet50's
     // residual 1x1 layers at 2 threads: res3 1.02 -> 0.67 ms, res4 1.24 -> 0.79 ms, res5 0.47 ->
-    // 0.35 ms. With fewer channel tiles the repeated packing costs more than that saves
-    // (squeezenet's 3x3 layers on 13x13 planes, 22 channel tiles, measured slower split so).
+    // 0.35 ms. With fewer channel tiles the repeated packing cost more than that saved
+    // (squeezenet's 3x3 layers on 13x13 planes, 22 channel tiles, measured slower split so),
+    // before the chunks shared their panels; squeezenet measured within this host's noise of
+    // that with 4 tiles a thread, so the condition stays.
     constexpr int64_t kBlockBytes = 128 * 1024;
     const int threads = ctx.pool ? ctx.pool->threads() : 1;
     const int64_t panelBytes = kGroups_ * kTilePixels * 4;
@@ -92,12 +94,27 @@ class Q8ConvGemm final : public OpKernel {
     if (threads > 1 && !byChannels) block = std::min<int64_t>(block, std::max<int64_t>(1, pixelTiles_ / (4 * threads)));
     const int64_t blocks = (pixelTiles_ + block - 1) / block;
     const int64_t chunks = threads <= 1 ? 1 : std::clamp<int64_t>((4 * threads + blocks - 1) / blocks, 1, rowTiles_);
+    // Channel chunks of one block would each pack its panels again; where all the plane's panels
+    // fit kSharedPanelBytes they are packed once, split between the threads, and shared. resnet50
+    // at 2 threads, per-layer totals: 8.95 -> 8.41 ms (res4 3x3 layers 1.47 -> 1.31, res5 0.83 ->
+    // 0.68 ms); 1 thread never has chunks.
+    const bool sharePanels = chunks > 1 && pixelTiles_ * panelBytes <= kSharedPanelBytes;
+    if (sharePanels) {
+      try {
+        shared_.resize(static_cast<size_t>(pixelTiles_ * panelBytes));
+      } catch (const std::bad_alloc&) {
+        return internalError(name_ + ": out of memory for the packed input");
+      }
+      parallelFor(ctx.pool, pixelTiles_, 1, [&](int64_t b, int64_t e) {
+        for (int64_t pt = b; pt < e; ++pt) packPanel(pt, shared_.data() + pt * panelBytes);
+      });
+    }
     void* y = out[0]->data<void>();
     std::atomic<bool> oom{false};
     parallelFor(ctx.pool, blocks * chunks, 1, [&](int64_t b, int64_t e) {
       thread_local std::vector<uint8_t> panels;
       try {
-        panels.resize(static_cast<size_t>(block * panelBytes));
+        if (!sharePanels) panels.resize(static_cast<size_t>(block * panelBytes));
       } catch (const std::bad_alloc&) {
         oom = true;
         return;
@@ -106,10 +123,12 @@ class Q8ConvGemm final : public OpKernel {
       for (int64_t t = b; t < e; ++t) {
         const int64_t pb = t / chunks, chunk = t % chunks;
         const int64_t p0 = pb * block, p1 = std::min(pixelTiles_, p0 + block);
-        for (int64_t pt = p0; pt < p1; ++pt) packPanel(pt, panels.data() + (pt - p0) * panelBytes);
+        const uint8_t* base = sharePanels ? shared_.data() + p0 * panelBytes : panels.data();
+        if (!sharePanels)
+          for (int64_t pt = p0; pt < p1; ++pt) packPanel(pt, panels.data() + (pt - p0) * panelBytes);
         for (int64_t rt = chunk * rowTiles_ / chunks, re = (chunk + 1) * rowTiles_ / chunks; rt < re; ++rt)
           for (int64_t pt = p0; pt < p1; ++pt) {
-            runTile(rt, pt, panels.data() + (pt - p0) * panelBytes, c);
+            runTile(rt, pt, base + (pt - p0) * panelBytes, c);
             store(c, rt, pt, y, other, twin, threads > 1);
           }
       }
@@ -631,6 +650,8 @@ class Q8ConvGemm final : public OpKernel {
   std::vector<uint8_t> split_;
   bool subsample_ = false;      // 1x1 stride 2 without pads: packed as pointwise from sub_
   std::vector<uint8_t> sub_;
+  std::vector<uint8_t> shared_;   // every pixel tile's panel, when the channel chunks share them
+  static constexpr int64_t kSharedPanelBytes = 768 * 1024;
   const uint8_t* src_ = nullptr;  // this run's input as bytes (xq_, or the input itself)
   uint8_t rawShift_ = 0;          // still to add to src_'s bytes (the int8 flow's signed input)
 };
