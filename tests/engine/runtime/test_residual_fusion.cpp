@@ -77,14 +77,20 @@ void addSum(Graph& g, const std::string& name, const std::string& a, const std::
 //   C4 -> c4 read by E4 and R4b         must not fuse
 //   C5 -> E5 (coeffs 1, 1) -> R5        fuses; e5 is a graph output, so R5 runs on its own
 //   C6, then R6a, E6 (c6 + r6a)         must not fuse: the shortcut comes after the conv
-Graph handBuilt() {
-  std::mt19937 rng(11);
+// A graph of input "in" and the first fused block C1 (3x3) -> E1 (c1 + in) -> R1 -> r1.
+Graph fusedStem(const std::string& name, std::mt19937& rng) {
   Graph g;
-  g.name = "residual";
+  g.name = name;
   g.inputs = {g.addValue("in", {1, kChannels, 5, 7})};
   addConv(g, "C1", "in", "c1", 3, rng);
   addSum(g, "E1", "c1", "in", "e1");
   addRelu(g, "R1", "e1", "r1");
+  return g;
+}
+
+Graph handBuilt() {
+  std::mt19937 rng(11);
+  Graph g = fusedStem("residual", rng);
   addConv(g, "C2", "r1", "c2", 1, rng, ActKind::ReLU);
   addSum(g, "E2", "r1", "c2", "e2");
   addConv(g, "C3", "e2", "c3", 3, rng);
@@ -220,12 +226,7 @@ TEST(ResidualFusion, HandBuiltGraphFusesOnlyTheSafePatternsAndStaysBitIdentical)
 TEST(ResidualFusion, TwinOnlyForReadersOnOneGrid) {
   for (bool sameGrid : {true, false}) {
     std::mt19937 rng(13);
-    Graph g;
-    g.name = "twin";
-    g.inputs = {g.addValue("in", {1, kChannels, 5, 7})};
-    addConv(g, "C1", "in", "c1", 3, rng);
-    addSum(g, "E1", "c1", "in", "e1");
-    addRelu(g, "R1", "e1", "r1");
+    Graph g = fusedStem("twin", rng);
     addConv(g, "A", "r1", "a", 1, rng);
     addConv(g, "B", "r1", "b", 3, rng);
     g.outputs = {g.findValue("a"), g.findValue("b")};
