@@ -52,12 +52,12 @@ bool readersOf(const Graph& g, int v, std::vector<int>& readers) {
 // Integer layers that all quantize their input on one grid: that grid, else none (bits 0).
 Grid commonGrid(const Graph& g, const std::vector<int>& readers) {
   if (readers.empty()) return {};
-  const Grid first = inputGrid(g.nodes[static_cast<size_t>(readers[0])].quant);
+  const NodeQuant& first = g.nodes[static_cast<size_t>(readers[0])].quant;
   for (int c : readers) {
     const NodeQuant& q = g.nodes[static_cast<size_t>(c)].quant;
-    if (!q.active() || !(inputGrid(q) == first)) return {};
+    if (!q.active() || !sameInputGrid(q, first)) return {};
   }
-  return first;
+  return inputGrid(first);
 }
 
 void writeOnto(NodeQuant& q, const Grid& grid) {
@@ -75,6 +75,8 @@ int sourceOf(const Graph& g, int v) {
 }
 
 }  // namespace
+
+bool sameInputGrid(const NodeQuant& a, const NodeQuant& b) { return inputGrid(a) == inputGrid(b); }
 
 int planInt8Flow(Graph& g) {
   int count = 0;

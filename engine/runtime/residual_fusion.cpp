@@ -84,7 +84,8 @@ std::vector<ResidualFusion> findResidualFusions(const Graph& graph) {
 
 namespace {
 
-// The nodes reading v, looking through Split nodes (which only fan it out).
+// The nodes reading v, looking through Split nodes (which only fan it out). Unlike the int8
+// flow's readersOf, any reader counts: float readers keep reading v, integer ones may read a twin.
 void readersThroughSplits(const Graph& g, int v, std::vector<int>& readers) {
   for (int c : g.consumers(v)) {
     const Node& n = g.nodes[static_cast<size_t>(c)];
@@ -109,10 +110,7 @@ void findResidualTwins(const Graph& graph, std::vector<ResidualFusion>& fusions)
     if (integer.empty()) continue;
     const NodeQuant& first = graph.nodes[static_cast<size_t>(integer[0])].quant;
     bool same = true;
-    for (int r : integer) {
-      const NodeQuant& q = graph.nodes[static_cast<size_t>(r)].quant;
-      same = same && q.bits == first.bits && q.unsigned_input == first.unsigned_input && q.input_scale == first.input_scale;
-    }
+    for (int r : integer) same = same && sameInputGrid(graph.nodes[static_cast<size_t>(r)].quant, first);
     if (!same || !(first.input_scale > 0.f)) continue;
     f.twin_readers = integer;
     f.twin_bits = first.bits;

@@ -37,6 +37,10 @@ int planInt8Flow(Graph& graph);
 // Clears every node's flow fields (quantized_input, output_scale ...): all values float again.
 void clearInt8Flow(Graph& graph);
 
+// Whether two integer layers quantize their input on the identical grid (bits, unsigned_input,
+// bit-equal input_scale): the int8 flow's condition for consumers sharing one integer value.
+bool sameInputGrid(const NodeQuant& a, const NodeQuant& b);
+
 // How the executor holds value v: I8 / U8 when its producer writes integers, else F32.
 DType valueDType(const Graph& graph, int value);
 
