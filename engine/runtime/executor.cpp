@@ -115,9 +115,10 @@ PlannedFusions planFusions(const Graph& g, const ExecutorOptions& options, Isa i
     const Shape& shape = g.values[static_cast<size_t>(f.output)].shape;
     std::vector<Shape> out{shape};
     if (!f.twin_readers.empty()) {
-      fused.quant.twin_scale = f.twin_scale;
-      fused.quant.twin_bits = f.twin_bits;
-      fused.quant.twin_unsigned = f.twin_unsigned;
+      const NodeQuant& grid = g.nodes[static_cast<size_t>(f.twin_readers[0])].quant;
+      fused.quant.twin_scale = grid.input_scale;
+      fused.quant.twin_bits = grid.bits;
+      fused.quant.twin_unsigned = grid.unsigned_input;
       out.push_back(shape);
     }
     Result<kernels::KernelPtr> k = makeNodeKernel(fused, {g.values[static_cast<size_t>(fused.inputs[0])].shape}, out, options, isa);
@@ -230,7 +231,8 @@ Result<std::unique_ptr<Executor>> Executor::create(const Graph& graph, const Exe
     std::vector<DType> dtypes(values, DType::F32);
     for (size_t v = 0; v < graph.values.size() && flow; ++v) dtypes[v] = valueDType(graph, static_cast<int>(v));
     for (const ResidualFusion& f : fused.fusions)
-      if (f.twin >= 0) dtypes[static_cast<size_t>(f.twin)] = f.twin_unsigned ? DType::U8 : DType::I8;
+      if (f.twin >= 0)
+        dtypes[static_cast<size_t>(f.twin)] = graph.nodes[static_cast<size_t>(f.twin_readers[0])].quant.unsigned_input ? DType::U8 : DType::I8;
     std::vector<size_t> elementBytes(values);
     for (size_t v = 0; v < values; ++v) elementBytes[v] = elementSize(dtypes[v]);
     const MemoryPlan plan = planMemory(*m.plan, isView, !options.keep_values, elementBytes, inPlace);

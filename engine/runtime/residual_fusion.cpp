@@ -113,9 +113,6 @@ void findResidualTwins(const Graph& graph, std::vector<ResidualFusion>& fusions)
     for (int r : integer) same = same && sameInputGrid(graph.nodes[static_cast<size_t>(r)].quant, first);
     if (!same || !(first.input_scale > 0.f)) continue;
     f.twin_readers = integer;
-    f.twin_bits = first.bits;
-    f.twin_unsigned = first.unsigned_input;
-    f.twin_scale = first.input_scale;
   }
 }
 

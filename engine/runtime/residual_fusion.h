@@ -23,10 +23,8 @@ struct ResidualFusion {
   // layers that read `output` as floats (directly or through Split nodes), all on one input grid,
   // read C's second output instead, that grid's integers, and quantize nothing themselves.
   // resnet50's block outputs feed the next block's 1x1 layers this way. Empty: no twin.
+  // Their grid is each reader's input grid (NodeQuant::bits, unsigned_input, input_scale).
   std::vector<int> twin_readers;
-  int twin_bits = 0;
-  bool twin_unsigned = false;
-  float twin_scale = 0.f;
   int twin = -1;      // the twin's value id in the plan graph (applyResidualFusions adds it)
 };
 
