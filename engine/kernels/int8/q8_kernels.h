@@ -53,6 +53,11 @@ struct Q8PixelRun {
 };
 using Q8PackPanelFn = void (*)(const uint8_t* base, const int64_t* koff, int64_t k, int64_t kGroups, const Q8PixelRun* runs,
                                int nRuns, int sw, uint8_t flip, uint8_t* dst);
+// A panel from planes framed four channels deep (byte 4 * position + c % 4 of block c / 4): k group
+// g's 32 pixels are 128 bytes at base + goff[g] + 4 * (run's delta + j), copied as they are (no
+// interleave, no shift). Pixels past the runs may hold any byte.
+using Q8PackC4Fn = void (*)(const uint8_t* base, const int64_t* goff, int64_t kGroups, const Q8PixelRun* runs, int nRuns,
+                            uint8_t* dst);
 // A whole tile's dequantization, the row function's bits for act 0 / 1 / 2: row r's first count
 // sums c[r * kTilePixels + j] into y[r * ystride + j] = act(fma(c - corr[r], deq[r], bias[r])).
 // Null where the ISA has none (the row function runs per row).
@@ -91,6 +96,8 @@ struct Q8Tile {
   Q8ResidualTileFn residualTile = nullptr;
   // Partial tiles (Q8GemmPartFn); null: fn / fn16 run.
   Q8GemmPartFn part = nullptr;
+  // Panels of stride-1 layers from four-channel framed planes (Q8PackC4Fn); null: pack runs.
+  Q8PackC4Fn packC4 = nullptr;
 };
 Q8Tile q8GemmTile(Isa isa, int inputBits, int weightQmax);
 

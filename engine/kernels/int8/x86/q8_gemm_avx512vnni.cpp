@@ -267,6 +267,44 @@ void q8PackPanelAvx512Vnni(const uint8_t* base, const int64_t* koff, int64_t k, 
   packGroups<1, -1>(base, koff, k, kGroups, runs, nRuns, masks, flip, dst);
 }
 
+// A panel from four-channel framed planes (Q8PackC4Fn): a whole tile in one output row is two
+// 64-byte copies per k group; tiles across rows merge their runs with masked loads (only a run's
+// own bytes are read: its window may start before the planes).
+void q8PackC4Avx512Vnni(const uint8_t* base, const int64_t* goff, int64_t kGroups, const Q8PixelRun* runs, int nRuns,
+                        uint8_t* dst) {
+  if (nRuns == 1 && runs[0].j == 0 && runs[0].len == kTilePixels) {
+    const uint8_t* p = base + runs[0].delta * 4;
+    for (int64_t g = 0; g < kGroups; ++g) {
+      const uint8_t* s = p + goff[g];
+      _mm512_storeu_si512(dst + g * 128, _mm512_loadu_si512(s));
+      _mm512_storeu_si512(dst + g * 128 + 64, _mm512_loadu_si512(s + 64));
+    }
+    return;
+  }
+  // Bits [lo, hi) of a 64-bit mask, for 0 <= lo <= hi <= 64.
+  auto bits = [](int lo, int hi) -> __mmask64 {
+    if (lo >= hi) return 0;
+    const uint64_t upto = hi >= 64 ? ~0ull : (1ull << hi) - 1ull;
+    return upto & ~((1ull << lo) - 1ull);
+  };
+  __mmask64 m0[kTilePixels], m1[kTilePixels];
+  for (int r = 0; r < nRuns; ++r) {
+    const int b0 = runs[r].j * 4, b1 = (runs[r].j + runs[r].len) * 4;
+    m0[r] = bits(b0, std::min(b1, 64));
+    m1[r] = bits(std::max(b0, 64) - 64, std::max(b1, 64) - 64);
+  }
+  for (int64_t g = 0; g < kGroups; ++g) {
+    __m512i v0 = _mm512_setzero_si512(), v1 = _mm512_setzero_si512();
+    for (int r = 0; r < nRuns; ++r) {
+      const uintptr_t s = reinterpret_cast<uintptr_t>(base) + static_cast<uintptr_t>(goff[g] + runs[r].delta * 4);
+      v0 = _mm512_mask_loadu_epi8(v0, m0[r], reinterpret_cast<const void*>(s));
+      v1 = _mm512_mask_loadu_epi8(v1, m1[r], reinterpret_cast<const void*>(s + 64));
+    }
+    _mm512_storeu_si512(dst + g * 128, v0);
+    _mm512_storeu_si512(dst + g * 128 + 64, v1);
+  }
+}
+
 // Dequantizes a tile (Q8DequantTileFn) with the row function's arithmetic: the int32 to float
 // conversion rounds to nearest like the cast, one fused multiply-add like std::fma, and ReLU /
 // Clip as max / min with the operand order that reproduces the reference's comparisons for

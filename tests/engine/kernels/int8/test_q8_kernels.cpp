@@ -296,6 +296,11 @@ const ConvCase kCases[] = {
     {24, 7, 7, 64, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},
     {32, 14, 14, 100, 1, 1, 0, 1, true, ActKind::None, 0.f},
     {8, 13, 13, 13, 3, 2, 1, 1, true, ActKind::Clip, 0.f},    // 7x7 outputs at stride 2
+    // Stride 1 with channels in fours: panels copied from four-channel framed planes (packC4).
+    {8, 12, 40, 20, 3, 1, 0, 1, true, ActKind::None, 0.f},    // no pads, 38-wide rows
+    {12, 15, 15, 12, 3, 1, 2, 2, false, ActKind::ReLU, 0.f},  // dilation 2
+    {4, 20, 70, 16, 3, 1, 1, 1, true, ActKind::Clip, 0.1f},   // 70-wide rows, non-zero pad value
+    {16, 5, 5, 24, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},     // 5-pixel runs: seven in a tile
     {12, 5, 5, 24, 3, 1, 1, 1, false, ActKind::None, 0.f},    // 25 pixels: one partial tile
     {24, 7, 7, 400, 1, 1, 0, 1, true, ActKind::ReLU, 0.f},    // 34 channel tiles: split by channels on 2 threads
     // Framed rows of every copy kind: 16 and 17 bytes (overlapping 16-byte steps), 8 to 15
