@@ -1,4 +1,5 @@
-// Image -> input tensor: channel order, resize / crop, (x - mean) * norm into NCHW float32.
+// Image -> input tensor: resize / crop, channel order, x * norm - mean * norm into NCHW float32,
+// with ncnn's pixel arithmetic (ncnn2table's tensors).
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -8,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "data/image_decode.h"
+#include "data/ncnn_pixels.h"
 #include "eqw/data.h"
 
 namespace eqw {
@@ -18,18 +20,17 @@ constexpr int kMaxSide = 16384;
 
 bool sideOk(int v) { return v > 0 && v <= kMaxSide; }
 
-// Gray output is made before resizing (a third of the work); replication and the RGB swap
-// after, so they touch only the final pixels.
-cv::Mat toGrayIfNeeded(const cv::Mat& img, PixelOrder order) {
-  if (order != PixelOrder::GRAY || img.channels() == 1) return img;
-  cv::Mat gray;
-  cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
-  return gray;
-}
-
+// Gray is made after resizing, from the resized BGR pixels, with ncnn's conversion (as
+// from_pixels_resize with PIXEL_BGR2GRAY); replication and the RGB swap are exact either way.
 cv::Mat toPixelOrder(const cv::Mat& img, PixelOrder order) {
-  if (order == PixelOrder::GRAY) return img;
   cv::Mat out;
+  if (order == PixelOrder::GRAY) {
+    if (img.channels() == 1) return img;
+    const cv::Mat bgr = img.isContinuous() ? img : img.clone();
+    out.create(bgr.rows, bgr.cols, CV_8UC1);
+    data::bgrToGrayNcnn(bgr.ptr<uchar>(), static_cast<int64_t>(bgr.total()), out.ptr<uchar>());
+    return out;
+  }
   if (img.channels() == 1)
     cv::cvtColor(img, out, cv::COLOR_GRAY2BGR);  // replicate: same for RGB and BGR
   else if (order == PixelOrder::RGB)
@@ -39,10 +40,18 @@ cv::Mat toPixelOrder(const cv::Mat& img, PixelOrder order) {
   return out;
 }
 
+// ncnn's bilinear resize (data/ncnn_pixels.h), the arithmetic ncnn2table's images go through;
+// OpenCV's INTER_LINEAR only for an image one pixel wide or high, which ncnn cannot resize.
 cv::Mat resizeTo(const cv::Mat& img, int w, int h) {
   if (img.cols == w && img.rows == h) return img;
   cv::Mat out;
-  cv::resize(img, out, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
+  if (img.cols < 2 || img.rows < 2) {
+    cv::resize(img, out, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
+    return out;
+  }
+  const cv::Mat src = img.isContinuous() ? img : img.clone();
+  out.create(h, w, src.type());
+  data::resizeBilinearNcnn(src.ptr<uchar>(), src.cols, src.rows, src.channels(), out.ptr<uchar>(), w, h);
   return out;
 }
 
@@ -72,8 +81,9 @@ Tensor toTensor(const cv::Mat& img, const Preprocess& p) {
     const uchar* row = img.ptr<uchar>(y);
     for (int ch = 0; ch < c; ++ch) {
       float* dst = out + ch * plane + static_cast<size_t>(y) * p.width;
-      const float mean = p.mean[ch], norm = p.norm[ch];
-      for (int x = 0; x < p.width; ++x) dst[x] = (static_cast<float>(row[x * c + ch]) - mean) * norm;
+      // ncnn's substract_mean_normalize: a Scale layer, x * norm + (-mean * norm), fused.
+      const float norm = p.norm[ch], bias = -p.mean[ch] * p.norm[ch];
+      for (int x = 0; x < p.width; ++x) dst[x] = std::fma(static_cast<float>(row[x * c + ch]), norm, bias);
     }
   }
   return t;
@@ -114,7 +124,7 @@ Result<Tensor> loadImageTensor(const std::string& path, const Preprocess& p) {
   try {
     Result<cv::Mat> img = decodeImage8(path);
     if (!img) return img.status();
-    const cv::Mat sized = resizeAndCrop(toGrayIfNeeded(*img, p.pixel), p);
+    const cv::Mat sized = resizeAndCrop(*img, p);
     return toTensor(toPixelOrder(sized, p.pixel), p);
   } catch (const cv::Exception& e) {
     return ioError(path + ": cannot preprocess image: " + e.err);

@@ -74,10 +74,12 @@ enum class PixelOrder { RGB, BGR, GRAY };
 const char* toString(ResizeMode mode);
 const char* toString(PixelOrder order);
 
-// How an image file becomes a [1, C, H, W] float32 tensor, following ncnn2table:
-// decode -> channels (see loadImageTensor) -> resize (bilinear) -> y = (x - mean[c]) * norm[c],
-// with x the 8-bit pixel value (0..255) and c the channel index after reordering (mean[0] is R
-// for RGB, B for BGR). For GRAY only mean[0] and norm[0] are used.
+// How an image file becomes a [1, C, H, W] float32 tensor, following ncnn2table with ncnn's own
+// arithmetic (Mat::from_pixels_resize, substract_mean_normalize): decode -> resize (ncnn's 11-bit
+// fixed-point bilinear, on the decoded BGR or gray pixels) -> channels (GRAY from BGR as
+// (77 R + 150 G + 29 B) >> 8) -> y = fma(x, norm[c], -mean[c] * norm[c]), with x the 8-bit pixel
+// value (0..255) and c the channel index after reordering (mean[0] is R for RGB, B for BGR). For
+// GRAY only mean[0] and norm[0] are used.
 struct Preprocess {
   int width = 224;   // tensor W, pixels
   int height = 224;  // tensor H, pixels
