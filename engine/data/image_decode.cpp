@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -105,7 +107,12 @@ Result<cv::Mat> decodeImage8(const std::string& path) {
   try {
     Result<std::vector<uchar>> bytes = readBytes(path);
     if (!bytes) return bytes.status();
-    const cv::Mat decoded = cv::imdecode(*bytes, cv::IMREAD_UNCHANGED);
+    // JPEGs as cv::imread(path, IMREAD_COLOR) reads them for ncnn2table: turned by their EXIF
+    // orientation (IMREAD_UNCHANGED ignores it), gray ones as three equal channels. Everything
+    // else unchanged, its channels and depth handled below.
+    const char* format = sniffFormat(*bytes);
+    const bool jpeg = format && std::string_view(format) == "JPEG";
+    const cv::Mat decoded = cv::imdecode(*bytes, jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED);
     if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0)
       return ioError(path + ": cannot load image: " + whyNotDecoded(*bytes));
     return to8BitGrayOrBgr(decoded, path);

@@ -119,7 +119,7 @@ std::string toString(const Preprocess& p);
 // Decodes one image file and preprocesses it into a [1, C, H, W] float32 tensor.
 // Any channel count is accepted: grayscale is replicated for RGB/BGR; alpha is dropped (not
 // composited); CMYK JPEGs are converted by the decoder; 16-bit images are scaled to 8 bit
-// (v / 257). EXIF orientation is not applied. Errors: IoError naming the file and why (missing,
+// (v / 257). A JPEG's EXIF orientation is applied, as cv::imread does for ncnn2table. Errors: IoError naming the file and why (missing,
 // empty, not an image, corrupt data), InvalidArgument for a bad Preprocess. Never throws.
 Result<Tensor> loadImageTensor(const std::string& path, const Preprocess& p);
 

@@ -167,13 +167,17 @@ def fdct(block):
     return out
 
 
-def jpeg(width, height, planes, adobe_transform=None):
+def jpeg(width, height, planes, adobe_transform=None, exif_orientation=None):
     """Baseline JPEG, no subsampling, quantizer 1 everywhere. planes: one list of rows of 0..255
     per component. width and height must be multiples of 8."""
     dc_codes, ac_codes = huffman_codes(DC_BITS, DC_VALS), huffman_codes(AC_BITS, AC_VALS)
     ncomp = len(planes)
     seg = lambda marker, data: struct.pack(">BBH", 0xFF, marker, len(data) + 2) + data
     out = b"\xFF\xD8"
+    if exif_orientation is not None:  # APP1 "Exif": a little-endian TIFF IFD with one entry
+        ifd = (struct.pack("<H", 1) + struct.pack("<HHI", 0x0112, 3, 1)
+               + struct.pack("<HH", exif_orientation, 0) + struct.pack("<I", 0))
+        out += seg(0xE1, b"Exif\x00\x00" + b"II*\x00" + struct.pack("<I", 8) + ifd)
     if adobe_transform is not None:  # APP14 "Adobe": transform 0 = CMYK stored as is
         out += seg(0xEE, b"Adobe" + struct.pack(">HHHB", 100, 0, 0, adobe_transform))
     out += seg(0xDB, b"\x00" + bytes([1] * 64))
@@ -226,6 +230,20 @@ def gray_jpeg():
     return jpeg(8, 8, [[[77] * 8 for _ in range(8)]])
 
 
+def exif_rotated_jpeg():
+    # 16x8 gray, left block 40, right block 200, EXIF orientation 6: shown turned 90 degrees
+    # clockwise, 8 wide and 16 high with 40 on top (cv::imread's default applies it).
+    return jpeg(16, 8, [[[40 if x < 8 else 200 for x in range(16)] for _ in range(8)]],
+                exif_orientation=6)
+
+
+def exif_garbage_jpeg():
+    # an EXIF segment whose IFD offset points far past its end: the pixels must still load
+    good = jpeg(8, 8, [[[90] * 8 for _ in range(8)]], exif_orientation=3)
+    at = good.index(b"II*\x00") + 4
+    return good[:at] + struct.pack("<I", 0x7FFFFFF0) + good[at + 4:]
+
+
 def broken_jpeg():
     # a valid start, then a frame header that claims a zero-height image: libjpeg refuses it
     good = gray_jpeg()
@@ -244,6 +262,8 @@ def main():
     write("decode/notes.txt", b"not an image, and not named like one\n")
     write("decode/.hidden.png", gray_png())  # hidden: never listed
     write("decode/._fork.jpg", b"\x00\x05\x16\x07 macOS AppleDouble junk\n")  # hidden too
+    write("exif/rotated.jpg", exif_rotated_jpeg())
+    write("exif/garbage.jpg", exif_garbage_jpeg())
     write("broken/broken.jpg", broken_jpeg())
     noise = noise_png()
     write("broken/truncated.png", noise[:len(noise) // 2])

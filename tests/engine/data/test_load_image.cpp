@@ -116,6 +116,25 @@ TEST(LoadImage, UppercaseExtensionBaselineJpeg) {
   EXPECT_NEAR(at(t, 0, 4, 4), 77.f, 1.f);
 }
 
+// ncnn2table reads with cv::imread(path, 1), which turns a JPEG by its EXIF orientation: 16x8
+// stored with 40 on the left, orientation 6, is 8 wide and 16 high with 40 on top.
+TEST(LoadImage, JpegExifOrientationIsApplied) {
+  const Tensor t = load("exif/rotated.jpg", exact(8, 16, PixelOrder::GRAY));
+  ASSERT_EQ(t.shape(), (Shape{1, 1, 16, 8}));
+  for (int x : {0, 7}) {
+    EXPECT_NEAR(at(t, 0, 0, x), 40.f, 2.f) << x;
+    EXPECT_NEAR(at(t, 0, 7, x), 40.f, 2.f) << x;
+    EXPECT_NEAR(at(t, 0, 8, x), 200.f, 2.f) << x;
+    EXPECT_NEAR(at(t, 0, 15, x), 200.f, 2.f) << x;
+  }
+}
+
+// An EXIF segment that points outside itself is not followed: the image loads unturned.
+TEST(LoadImage, GarbageExifDoesNotStopTheImage) {
+  const Tensor t = load("exif/garbage.jpg", exact(8, 8, PixelOrder::GRAY));
+  EXPECT_NEAR(at(t, 0, 4, 4), 90.f, 2.f);
+}
+
 TEST(LoadImage, ExactResizeHalvesByAveraging) {
   // 6x4 -> 3x2 samples between source pixels: each output is the mean of a 2x2 block,
   // 10 * (2x + 0.5) + 40 * (2y + 0.5)
