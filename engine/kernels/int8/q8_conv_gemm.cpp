@@ -227,6 +227,7 @@ class Q8ConvGemm final : public OpKernel {
         const int64_t b = g / taps, ky = (g % taps) / p.kernel_w, kx = g % p.kernel_w;
         goff_[static_cast<size_t>(g)] = (b * hp_ * wp_ + ky * p.dilation_h * wp_ + kx * p.dilation_w) * 4;
       }
+      return;
     }
     for (int64_t k = 0; k < l_.k; ++k) {
       const int64_t c = k / taps, ky = (k / p.kernel_w) % p.kernel_h, kx = k % p.kernel_w;
@@ -341,9 +342,10 @@ class Q8ConvGemm final : public OpKernel {
     });
   }
 
-  // out[j * 4 + q] = rows[q][j] + shift for n pixels: 16 a step for rows of 16 or more, 8 for
-  // rows of 8 to 15, the last step overlapping the one before (the same bytes again); byte by
-  // byte below that.
+  // out[j * 4 + q] = rows[q][j] + shift for n pixels (shift 0 or 128: + wraps as a flip): 16 a
+  // step for rows of 16 or more, 8 for rows of 8 to 15, the last step overlapping the one before
+  // (the same bytes again); byte by byte below that. Also the interleave of a panel's k group
+  // (n = kTilePixels).
   static void interleaveRow(const uint8_t* const rows[4], int64_t n, uint8_t shift, uint8_t* out) {
     int64_t done = 0;
 #if defined(__SSE2__)
@@ -547,15 +549,15 @@ class Q8ConvGemm final : public OpKernel {
   // any byte.
   void packPanel(int64_t pt, uint8_t* dst) const {
     const int64_t p0 = pt * kTilePixels;
-    alignas(16) uint8_t blank[kTilePixels];
-    std::memset(blank, shift_, sizeof blank);
-    alignas(16) uint8_t rowsBuf[4][kTilePixels + 16];
     if (c4_) {
       Q8PixelRun runs[kTilePixels];
       const int n = pixelRuns(pt, runs);
       tile_.packC4(framed4_.data(), goff_.data(), kGroups_, runs, n, dst);
       return;
     }
+    alignas(16) uint8_t blank[kTilePixels];
+    std::memset(blank, shift_, sizeof blank);
+    alignas(16) uint8_t rowsBuf[4][kTilePixels + 16];
     if (pointwise_ && tile_.pack) {
       Q8PixelRun run;
       pixelRuns(pt, &run);
@@ -579,7 +581,7 @@ class Q8ConvGemm final : public OpKernel {
             rows[q] = rowsBuf[q];
           }
         }
-        interleave4(rows, dst + g * kTilePixels * 4, rawShift_);
+        interleaveRow(rows, kTilePixels, rawShift_, dst + g * kTilePixels * 4);
       }
       return;
     }
@@ -606,31 +608,8 @@ class Q8ConvGemm final : public OpKernel {
           rows[q] = rowsBuf[q];
         }
       }
-      interleave4(rows, dst + g * kTilePixels * 4, direct_ ? rawShift_ : 0);
+      interleaveRow(rows, kTilePixels, direct_ ? rawShift_ : 0, dst + g * kTilePixels * 4);
     }
-  }
-
-  // out[j * 4 + q] = rows[q][j] + shift for 32 pixels (shift 0 or 128: + wraps as a flip).
-  static void interleave4(const uint8_t* const rows[4], uint8_t* out, uint8_t shift) {
-#if defined(__SSE2__)
-    const __m128i s = _mm_set1_epi8(static_cast<char>(shift));
-    for (int half = 0; half < kTilePixels; half += 16) {
-      const __m128i a0 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[0] + half)), s);
-      const __m128i a1 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[1] + half)), s);
-      const __m128i a2 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2] + half)), s);
-      const __m128i a3 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[3] + half)), s);
-      const __m128i lo01 = _mm_unpacklo_epi8(a0, a1), hi01 = _mm_unpackhi_epi8(a0, a1);
-      const __m128i lo23 = _mm_unpacklo_epi8(a2, a3), hi23 = _mm_unpackhi_epi8(a2, a3);
-      __m128i* o = reinterpret_cast<__m128i*>(out + half * 4);
-      _mm_storeu_si128(o + 0, _mm_unpacklo_epi16(lo01, lo23));
-      _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(lo01, lo23));
-      _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(hi01, hi23));
-      _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(hi01, hi23));
-    }
-#else
-    for (int j = 0; j < kTilePixels; ++j)
-      for (int q = 0; q < 4; ++q) out[j * 4 + q] = static_cast<uint8_t>(rows[q][j] + shift);
-#endif
   }
 
   // The tile's rows dequantized into y (floats), or with the int8 flow into a float tile that is
