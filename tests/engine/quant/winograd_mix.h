@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include <unistd.h>
+#include "scratch_root.h"
 
 namespace eqw::testing {
 
@@ -36,10 +36,8 @@ inline const std::set<std::string>& winogradMixEligible() {
 }
 
 inline Result<Graph> winogradMixGraph() {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("eqw_winograd_mix_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "winograd_mix.param").string();
+  static const ScratchRoot root("eqw_winograd_mix");
+  const std::string path = (root.path() / "winograd_mix.param").string();
   std::ofstream(path) << kWinogradMixParam;
   return loadModel(path);
 }

@@ -3,7 +3,7 @@
 #include <eqw/runtime.h>
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
+#include "scratch_root.h"
 
 #include <cmath>
 #include <filesystem>
@@ -19,12 +19,8 @@ std::string caffeFixtureDir() { return std::string(EQW_SOURCE_DIR) + "/tests/dat
 std::string caffeFixture(const std::string& name) { return caffeFixtureDir() + "/" + name; }
 
 std::string caffeTempDir() {
-  static const std::string dir = [] {
-    std::filesystem::path p = std::filesystem::temp_directory_path() / ("eqw_caffe_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(p);
-    return p.string();
-  }();
-  return dir;
+  static const eqw::testing::ScratchRoot root("eqw_caffe_test");
+  return root.path().string();
 }
 
 std::string readFile(const std::string& path) {

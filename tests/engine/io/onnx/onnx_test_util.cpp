@@ -1,7 +1,5 @@
 #include "onnx_test_util.h"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -9,26 +7,14 @@
 #include <random>
 #include <sstream>
 
+#include "scratch_root.h"
+
 namespace eqw::onnxtest {
-
-namespace {
-
-// One folder per test process, removed when the process exits.
-struct ScratchRoot {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("eqw_onnx_" + std::to_string(::getpid()));
-  ~ScratchRoot() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
-}  // namespace
 
 std::string scratchDir(const std::string& name) {
   namespace fs = std::filesystem;
-  static ScratchRoot root;
-  fs::path dir = root.path / name;
+  static const testing::ScratchRoot root("eqw_onnx");
+  fs::path dir = root.path() / name;
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);

@@ -12,9 +12,9 @@
 #include <fstream>
 #include <sstream>
 
-#include <unistd.h>
 
 #include "engine/quant/winograd_mix.h"
+#include "scratch_root.h"
 
 namespace eqw {
 namespace {
@@ -29,9 +29,8 @@ std::string benchModel(const std::string& name) {
 std::string fixture(const std::string& name) { return std::string(EQW_SOURCE_DIR) + "/tests/data/table/" + name; }
 
 std::string scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("eqw_table_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return (dir / name).string();
+  static const testing::ScratchRoot root("eqw_table");
+  return (root.path() / name).string();
 }
 
 // The absmax of output channel o of a conv / fc weight tensor, computed here independently.
