@@ -95,7 +95,15 @@ class Q8ConvGemm final : public OpKernel {
     const int threads = ctx.pool ? ctx.pool->threads() : 1;
     const int64_t panelBytes = kGroups_ * kTilePixels * 4;
     int64_t block = std::clamp<int64_t>(kBlockBytes / panelBytes, 1, pixelTiles_);
-    const bool byChannels = threads > 1 && block == pixelTiles_ && rowTiles_ >= 16 * threads;
+    // A residual layer whose panels can all be shared is split by channels too, however few its
+    // channel tiles: each task then reads and writes whole rows of the in-place float sum (12.5 KB
+    // runs on 56x56 planes) instead of 1.5 KB pieces of 12 rows, and no line of a row is written by
+    // both cores. resnet50's res2 residual 1x1 layers at 2 threads: 0.25 -> 0.20 ms each (four
+    // alternating runs, per-layer medians).
+    const bool byChannels = threads > 1 && ((block == pixelTiles_ && rowTiles_ >= 16 * threads) ||
+                                            (l_.residual && rowTiles_ >= 4 * threads &&
+                                             pixelTiles_ * panelBytes <= kSharedPanelBytes));
+    if (byChannels) block = pixelTiles_;
     if (threads > 1 && !byChannels) block = std::min<int64_t>(block, std::max<int64_t>(1, pixelTiles_ / (4 * threads)));
     const int64_t blocks = (pixelTiles_ + block - 1) / block;
     const int64_t chunks = threads <= 1 ? 1 : std::clamp<int64_t>((4 * threads + blocks - 1) / blocks, 1, rowTiles_);
@@ -684,6 +692,7 @@ class Q8ConvGemm final : public OpKernel {
         }
         __builtin_prefetch(y + i, 1);
         __builtin_prefetch(y + i + 16, 1);
+        if (twin) __builtin_prefetch(twin + i, 1);  // 32 bytes a row: res2 residual layers 0.30 -> 0.28 ms
       }
     if (tile_.residualTile && act_ >= 0) {
       const Q8TwinOut t{twin ? twin + at : nullptr, l_.twin_scale, l_.twin_lo, l_.twin_hi};

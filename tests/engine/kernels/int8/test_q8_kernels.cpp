@@ -344,13 +344,21 @@ Tensor residualOther(const Shape& shape, std::mt19937& rng) {
   return t;
 }
 
+// kCases and a residual layer whose plane spans several pixel blocks (K = 256: 16 pixel tiles
+// a block, 18 in the plane) with 9 channel tiles, which several threads split by channels.
+std::vector<ConvCase> residualCases() {
+  std::vector<ConvCase> cases(std::begin(kCases), std::end(kCases));
+  cases.push_back({256, 24, 24, 100, 1, 1, 0, 1, true, ActKind::ReLU, 0.f});
+  return cases;
+}
+
 TEST(Q8Conv, ResidualGemmAndReferenceEqualConvPlusOther) {
   std::mt19937 rng(23);
   ThreadPool pool(2);
   int ran = 0;
   for (Isa isa : integerLevels())
     for (bool relu : {false, true})
-      for (const ConvCase& cc : kCases) {
+      for (const ConvCase& cc : residualCases()) {
         std::vector<Tensor> inputs;
         Node n = quantConv(cc, 8, false, rng, &inputs);
         std::vector<Shape> outShapes;
@@ -405,7 +413,7 @@ TEST(Q8Conv, ResidualTwinIsTheQuantizedSum) {
   const Grid grids[] = {{8, false, 127.f / 2.5f}, {7, true, 127.f / 4.f}, {8, true, 255.f / 1.5f}};
   for (Isa isa : integerLevels())
     for (const Grid& grid : grids)
-      for (const ConvCase& cc : kCases) {
+      for (const ConvCase& cc : residualCases()) {
         std::vector<Tensor> inputs;
         Node n = quantConv(cc, 8, false, rng, &inputs);
         std::vector<Shape> outShapes;
