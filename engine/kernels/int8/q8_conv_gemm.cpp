@@ -527,6 +527,27 @@ class Q8ConvGemm final : public OpKernel {
       done = i + 32;
       if (done >= n - 1) break;
     }
+    // Rows of 16 to 31 bytes (28x28 planes), then of 8 to 15 (14x14): the same in 16- and 8-byte
+    // steps (the byte loop took most of res4a's and res5a's subsampling in resnet50).
+    for (int width : {16, 8}) {
+      if (done > 0 || n < width) continue;
+      for (int64_t i = 0;; i = std::min<int64_t>(i + width, (n - width) & ~int64_t{1})) {
+        const __m128i a = _mm_xor_si128(width == 16 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i))
+                                                    : _mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + i)), s);
+        const __m128i e = _mm_packus_epi16(_mm_and_si128(a, lo), _mm_setzero_si128());
+        const __m128i o = _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_setzero_si128());
+        if (width == 16) {
+          _mm_storel_epi64(reinterpret_cast<__m128i*>(even + i / 2), e);
+          if (odd) _mm_storel_epi64(reinterpret_cast<__m128i*>(odd + i / 2), o);
+        } else {
+          const int32_t e4 = _mm_cvtsi128_si32(e), o4 = _mm_cvtsi128_si32(o);
+          std::memcpy(even + i / 2, &e4, 4);
+          if (odd) std::memcpy(odd + i / 2, &o4, 4);
+        }
+        done = i + width;
+        if (done >= n - 1) break;
+      }
+    }
 #endif
     for (int64_t i = done; i < n; ++i) {
       if (!(i & 1)) even[i / 2] = static_cast<uint8_t>(src[i] ^ flip);

@@ -227,8 +227,8 @@ TEST(Q8Flow, GemmConvolutionsEqualTheFloatRoundTrip) {
 // The ways run() and its input passes split the work between threads, at 2 and 3 threads:
 // planes of 1024 pixels or more per thread, whose input passes (quantize, frame, the 1x1 stride 2
 // subsample, from floats and from integers) split by pixels (uneven splits, framed rows of 9
-// bytes and of 56), four-channel framed planes split by rows, and small planes with 16 or more
-// channel tiles per thread, split by channels only.
+// bytes and of 56, subsampled rows of 30), four-channel framed planes split by rows, and small
+// planes with 16 or more channel tiles per thread, split by channels only.
 TEST(Q8Flow, ThreadSplitsEqualTheFloatRoundTrip) {
   int fastRuns = 0;
   for (int threads : {2, 3}) {
@@ -239,7 +239,8 @@ TEST(Q8Flow, ThreadSplitsEqualTheFloatRoundTrip) {
       for (auto [c, k, stride, h, w, oc] : {std::tuple{3, 3, 1, 56, 56, 13}, std::tuple{2, 3, 1, 400, 9, 13},
                                             std::tuple{5, 1, 1, 61, 59, 13}, std::tuple{4, 1, 2, 112, 110, 13},
                                             std::tuple{9, 1, 1, 7, 7, 580}, std::tuple{6, 3, 1, 9, 11, 400},
-                                            std::tuple{8, 1, 2, 14, 14, 390}, std::tuple{8, 3, 1, 40, 70, 13}})
+                                            std::tuple{8, 1, 2, 14, 14, 390}, std::tuple{8, 3, 1, 40, 70, 13},
+                                            std::tuple{6, 1, 2, 28, 30, 13}})
         for (int v : {0, 3, 5, 6}) {  // integer and float inputs (vary: i % 4 == 3 is float)
           FlowSpec s = vary(FlowSpec{}, v + i);
           s.inQ = v != 3;

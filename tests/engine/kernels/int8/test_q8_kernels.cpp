@@ -276,6 +276,7 @@ const ConvCase kCases[] = {
     {130, 8, 8, 26, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},    // K = 1170
     {9, 12, 40, 20, 3, 1, 0, 1, true, ActKind::None, 0.f},    // no pads: taps read the input in place
     {11, 9, 37, 13, 3, 2, 0, 1, false, ActKind::ReLU, 0.f},   // no pads, stride 2, in place
+    {5, 10, 20, 12, 3, 2, 1, 1, true, ActKind::ReLU, 0.f},    // stride 2, framed rows of 22 bytes split
     // Output-channel counts 12 does not divide (row tails of 4, 8, 1 ... channels) and 12's
     // multiples, at strides 1 and 2, K a multiple of 4 or not.
     {3, 10, 12, 4, 3, 1, 1, 1, true, ActKind::ReLU, 0.f},     // 4 channels: a lone tail, K = 27
