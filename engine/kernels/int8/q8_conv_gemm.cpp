@@ -383,9 +383,9 @@ class Q8ConvGemm final : public OpKernel {
   }
 
   // out[j * 4 + q] = rows[q][j] + shift for n pixels (shift 0 or 128: + wraps as a flip): 16 a
-  // step for rows of 16 or more, 8 for rows of 8 to 15, the last step overlapping the one before
-  // (the same bytes again); byte by byte below that. Also the interleave of a panel's k group
-  // (n = kTilePixels).
+  // step for rows of 16 or more, 8 for rows of 8 to 15, 4 for rows of 4 to 7, the last step
+  // overlapping the one before (the same bytes again); byte by byte below that. Also the
+  // interleave of a panel's k group (n = kTilePixels).
   static void interleaveRow(const uint8_t* const rows[4], int64_t n, uint8_t shift, uint8_t* out) {
     int64_t done = 0;
 #if defined(__SSE2__)
@@ -417,6 +417,19 @@ class Q8ConvGemm final : public OpKernel {
       _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(lo01, lo23));
       done = n;
       if (i == n - 8) break;
+    }
+    // Rows of 4 to 7 pixels (7x7 planes): two 4-pixel steps, the second overlapping.
+    for (int64_t i = 0; n >= 4 && n < 8; i = n - 4) {
+      __m128i a[4];
+      for (int q = 0; q < 4; ++q) {
+        int32_t four;
+        std::memcpy(&four, rows[q] + i, 4);
+        a[q] = _mm_add_epi8(_mm_cvtsi32_si128(four), s);
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i * 4),
+                       _mm_unpacklo_epi16(_mm_unpacklo_epi8(a[0], a[1]), _mm_unpacklo_epi8(a[2], a[3])));
+      done = n;
+      if (i == n - 4) break;
     }
 #endif
     for (int64_t j = done; j < n; ++j)
