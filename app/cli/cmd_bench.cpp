@@ -11,6 +11,7 @@
 #include <eqw/runtime.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -41,7 +42,10 @@ const char* kHelp =
     "--probe-images images (default 16) at 21 thresholds across [0.5 T, 1.5 T] of a max calibration\n"
     "on the same images; prints the median time of one metrics() call.\n\n"
     "options:\n"
-    "  --threads N          worker threads (default 1)\n"
+    "  --threads N|LIST     worker threads (default 1); a list (1,2) compares the counts: each is\n"
+    "                       timed in alternating rounds and the speed-up over the first is the\n"
+    "                       median of the rounds' ratios (with any --precision)\n"
+    "  --rounds N           with a --threads list: rounds (default 5), each --loops runs a count\n"
     "  --loops N            timed runs (default 20)\n"
     "  --warmup N           untimed runs first (default 3)\n"
     "  --isa LEVEL          cap: auto|avx512vnni|avx512|avxvnni|avx2|sse41|scalar (default auto)\n"
@@ -228,20 +232,94 @@ void printLayers(const Graph& graph, const BenchResult& r) {
   }
 }
 
-// --precision with an integer width: the canonical graph at every precision asked for, side by side.
-int runPrecisions(const Args& args, const BenchOptions& options, const std::vector<Precision>& precisions) {
-  auto graph = loadCanonicalModel(args.positionals()[0], args, "bench");
-  if (!graph) return fail("bench", graph.status().message());
-  std::optional<QuantSpec> table;
+// The canonical graph and, with --table, the spec it reads (warnings on stderr).
+Status loadBenchModel(const Args& args, Graph* graph, std::optional<QuantSpec>* table) {
+  auto g = loadCanonicalModel(args.positionals()[0], args, "bench");
+  if (!g) return g.status();
+  *graph = std::move(*g);
   if (auto path = args.get("table")) {
     auto bits = args.getInt("table-bits", 8, 7, 8);
-    if (!bits) return fail("bench", bits.status().message(), 2);
+    if (!bits) return bits.status();
     Diagnostics diags;
     auto spec = readNcnnTable(*graph, *path, *bits, NcnnTableOptions{}, &diags);
     for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
-    if (!spec) return fail("bench", spec.status().message());
-    table = std::move(*spec);
+    if (!spec) return spec.status();
+    *table = std::move(*spec);
   }
+  return Status::ok();
+}
+
+// The graph that times precision p: the canonical one for FP32, else its integerGraph() for the
+// table's scales or, without one, benchmarkSpec's.
+Result<Graph> precisionGraph(const Graph& graph, const std::optional<QuantSpec>& table, Precision p, const Args& args,
+                             const BenchOptions& options) {
+  if (p == Precision::Fp32) return graph;
+  QuantSpec spec;
+  if (table) {
+    spec = withPrecision(graph, *table, p, NcnnTableOptions{}.winograd_6bit);
+  } else {
+    auto made = benchmarkSpec(graph, p, options.seed);
+    if (!made) return made.status();
+    spec = std::move(*made);
+  }
+  return integerGraph(graph, spec, IntegerGraphOptions{!args.has("no-int8-flow")});
+}
+
+// --threads with a list: each precision timed at every thread count in alternating rounds
+// (benchmarkScaling), with the speed-up over the first count round by round.
+int runScaling(const Args& args, const BenchOptions& options, const std::vector<Precision>& precisions,
+               const std::vector<int>& threads) {
+  if (options.per_layer) return fail("bench", "--per-layer times one thread count; give --threads a single number", 2);
+  auto rounds = args.getInt("rounds", 5, 1, 10000);
+  if (!rounds) return fail("bench", rounds.status().message(), 2);
+  Graph graph;
+  std::optional<QuantSpec> table;
+  if (Status s = loadBenchModel(args, &graph, &table); !s.isOk()) return fail("bench", s.message());
+  nlohmann::json rows = nlohmann::json::array();
+  for (Precision p : precisions) {
+    auto run = precisionGraph(graph, table, p, args, options);
+    if (!run) return fail("bench", run.status().message());
+    auto r = benchmarkScaling(*run, options, threads, *rounds);
+    if (!r) return fail("bench", r.status().message());
+    const double peak = p == Precision::Fp32 ? measurePeakFp32Gmacs(r->isa) : measurePeakInt8Gmacs(r->isa);
+    for (size_t c = 0; c < threads.size(); ++c) {
+      const std::vector<double>& ms = r->round_ms[c];
+      const double med = r->medianMs(c), gmacs = med > 0 ? static_cast<double>(r->macs) / (med * 1e6) : 0.0;
+      const double share = peak > 0 ? gmacs / (peak * threads[c]) : 0.0;
+      if (args.has("json")) {
+        rows.push_back({{"precision", toString(p)}, {"threads", threads[c]}, {"median_ms", med}, {"round_ms", ms},
+                        {"gmacs", gmacs}, {"share_of_peak", share}, {"paired_speedup", r->pairedSpeedup(c)}});
+        continue;
+      }
+      std::printf("%-5s %3d thread%s: median %9.3f ms (rounds %.3f-%.3f), %7.1f GMAC/s = %5.1f %% of the %s peak (%.1f x %d)",
+                  toString(p), threads[c], threads[c] == 1 ? " " : "s", med, *std::min_element(ms.begin(), ms.end()),
+                  *std::max_element(ms.begin(), ms.end()), gmacs, 100.0 * share, p == Precision::Fp32 ? "FP32" : "INT8",
+                  peak, threads[c]);
+      if (c > 0)
+        std::printf("; %.2fx as fast as %d thread%s (median of %d rounds' ratios; ratio of medians %.2fx)",
+                    r->pairedSpeedup(c), threads[0], threads[0] == 1 ? "" : "s", *rounds,
+                    med > 0 ? r->medianMs(0) / med : 0.0);
+      std::printf("\n");
+    }
+  }
+  if (args.has("json")) {
+    std::printf("%s\n", nlohmann::json({{"model", graph.name}, {"threads", threads}, {"loops", options.loops},
+                                        {"rounds", *rounds}, {"table", args.get("table", "")}, {"runs", rows}})
+                             .dump(2)
+                             .c_str());
+    return 0;
+  }
+  std::printf("each round: every thread count in turn, one untimed run then %d timed; %d rounds\n", options.loops,
+              *rounds);
+  return 0;
+}
+
+// --precision with an integer width: the canonical graph at every precision asked for, side by side.
+int runPrecisions(const Args& args, const BenchOptions& options, const std::vector<Precision>& precisions) {
+  Graph canonical;
+  std::optional<QuantSpec> table;
+  if (Status s = loadBenchModel(args, &canonical, &table); !s.isOk()) return fail("bench", s.message());
+  const Graph* graph = &canonical;
   nlohmann::json rows = nlohmann::json::array();
   std::vector<std::pair<Precision, double>> medians;
   std::vector<std::pair<Precision, int>> flow_values;  // layer outputs written as integers
@@ -250,15 +328,7 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
   for (Precision p : precisions) {
     Graph run = *graph;
     if (p != Precision::Fp32) {
-      QuantSpec spec;
-      if (table) {
-        spec = withPrecision(*graph, *table, p, NcnnTableOptions{}.winograd_6bit);
-      } else {
-        auto made = benchmarkSpec(*graph, p, options.seed);
-        if (!made) return fail("bench", made.status().message());
-        spec = std::move(*made);
-      }
-      auto ig = integerGraph(*graph, spec, IntegerGraphOptions{!args.has("no-int8-flow")});
+      auto ig = precisionGraph(*graph, table, p, args, options);
       if (!ig) return fail("bench", ig.status().message());
       run = std::move(*ig);
       int integer_values = 0;
@@ -315,7 +385,8 @@ int runPrecisions(const Args& args, const BenchOptions& options, const std::vect
 
 int cmdBench(const Argv& argv) {
   std::set<std::string> names = {"threads", "loops",  "warmup",     "isa",       "weights",   "input-shape",
-                                 "data",    "passes", "hist-stride", "max-images", "precision", "table",     "table-bits"};
+                                 "data",    "passes", "hist-stride", "max-images", "precision", "table",     "table-bits",
+                                 "rounds"};
   names.insert({"probe", "probe-images"});
   names.insert(std::begin(kPreprocessOptions), std::end(kPreprocessOptions));
   auto args = Args::parse(argv, {"peak", "per-layer", "json", "reference", "help", "stats", "no-int8-flow", "no-fuse", "no-twin"}, names);
@@ -330,7 +401,19 @@ int cmdBench(const Argv& argv) {
   if (args->get("probe")) return runProbe(*args);
 
   BenchOptions options;
-  auto threads = args->getInt("threads", 1, 1, 1024);
+  // --threads 1,2: thread scaling (runScaling); a single number: one thread count.
+  std::vector<int> threadList;
+  const std::string threadsText = args->get("threads", "1");
+  if (threadsText.find(',') != std::string::npos) {
+    for (const std::string& t : splitList(threadsText)) {
+      char* end = nullptr;
+      const long v = std::strtol(t.c_str(), &end, 10);
+      if (t.empty() || *end != '\0' || v < 1 || v > 1024)
+        return fail("bench", "option '--threads': '" + t + "' is not a thread count from 1 to 1024", 2);
+      threadList.push_back(static_cast<int>(v));
+    }
+  }
+  auto threads = threadList.empty() ? args->getInt("threads", 1, 1, 1024) : Result<int>(threadList[0]);
   auto loops = args->getInt("loops", 20, 1, 100000);
   auto warmup = args->getInt("warmup", 3, 0, 100000);
   auto isa = isaFromArgs(*args);
@@ -352,6 +435,7 @@ int cmdBench(const Argv& argv) {
     precisions.push_back(*p);
   }
   if (precisions.empty()) return fail("bench", "option '--precision': empty list", 2);
+  if (!threadList.empty()) return runScaling(*args, options, precisions, threadList);
   if (precisions != std::vector<Precision>{Precision::Fp32} || args->get("table")) return runPrecisions(*args, options, precisions);
 
   auto graph = loadModelFromArgs(args->positionals()[0], *args);

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <chrono>
+#include <memory>
 #include <random>
+#include <string>
 
 namespace eqw {
 
@@ -75,6 +77,57 @@ Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& option
       r.layers.push_back(lt);
     }
   }
+  return r;
+}
+
+double ScalingResult::medianMs(size_t count) const { return count < round_ms.size() ? median(round_ms[count]) : 0.0; }
+
+double ScalingResult::pairedSpeedup(size_t count) const {
+  if (count >= round_ms.size() || round_ms.empty()) return 0.0;
+  std::vector<double> ratios;
+  for (size_t r = 0; r < round_ms[count].size() && r < round_ms[0].size(); ++r)
+    if (round_ms[count][r] > 0) ratios.push_back(round_ms[0][r] / round_ms[count][r]);
+  return median(ratios);
+}
+
+Result<ScalingResult> benchmarkScaling(const Graph& graph, const BenchOptions& options, const std::vector<int>& threads,
+                                       int rounds) {
+  if (threads.empty()) return invalidArgument("no thread counts to compare");
+  for (int t : threads)
+    if (t < 1) return invalidArgument("thread count " + std::to_string(t) + " is not at least 1");
+  if (rounds < 1) return invalidArgument("rounds must be at least 1");
+  if (options.loops < 1) return invalidArgument("loops must be at least 1");
+  std::vector<std::unique_ptr<Executor>> execs;
+  for (int t : threads) {
+    ExecutorOptions eo;
+    eo.threads = t;
+    eo.isa = options.isa;
+    eo.reference = options.reference;
+    eo.fuse_residual = options.fuse_residual;
+    eo.residual_twin = options.residual_twin;
+    auto exec = Executor::create(graph, eo);
+    if (!exec) return exec.status();
+    execs.push_back(std::move(*exec));
+  }
+  const std::vector<Tensor> inputs = randomInputs(graph, options.seed);
+  for (auto& e : execs)
+    for (int i = 0; i < options.warmup; ++i) EQW_RETURN_IF_ERROR(e->run(inputs));
+  ScalingResult r;
+  r.threads = threads;
+  r.isa = execs[0]->isa();
+  r.macs = graph.totalCost().macs;
+  r.round_ms.assign(threads.size(), {});
+  for (int round = 0; round < rounds; ++round)
+    for (size_t c = 0; c < execs.size(); ++c) {
+      EQW_RETURN_IF_ERROR(execs[c]->run(inputs));
+      std::vector<double> ms;
+      for (int i = 0; i < options.loops; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        EQW_RETURN_IF_ERROR(execs[c]->run(inputs));
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+      r.round_ms[c].push_back(median(std::move(ms)));
+    }
   return r;
 }
 

@@ -45,6 +45,24 @@ struct BenchResult {
 // the Executor runs: the FP32 graph, or an integerGraph() for INT8 / INT7 latency.
 Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& options);
 
+// Thread scaling (`eqw bench --threads 1,2`): one executor per thread count, timed in alternating
+// rounds so that every count sees the same machine state — on a shared host the speed drifts
+// between minutes by more than the differences being measured. A round runs, for each count in
+// turn, one untimed run (its caches after the other counts ran) and `loops` timed ones; options'
+// `threads` and `per_layer` are not used, `warmup` runs once per count before the first round.
+struct ScalingResult {
+  std::vector<int> threads;                   // as asked
+  std::vector<std::vector<double>> round_ms;  // [count][round]: that round's median run
+  Isa isa = Isa::Scalar;
+  int64_t macs = 0;
+  double medianMs(size_t count) const;        // the median of the count's round medians
+  // Round by round, the time of threads[0] over the time of threads[count]; the median of those
+  // ratios (1 for count 0).
+  double pairedSpeedup(size_t count) const;
+};
+Result<ScalingResult> benchmarkScaling(const Graph& graph, const BenchOptions& options, const std::vector<int>& threads,
+                                       int rounds);
+
 // A spec for timing when no table is given: every quantizable layer at `precision`, its input
 // threshold the absmax seen in one FP32 run on the benchmark's random input (seed), per-channel
 // max weight thresholds. Latency does not depend on the thresholds' quality; accuracy does, so
