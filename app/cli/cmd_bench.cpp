@@ -281,20 +281,28 @@ int runScaling(const Args& args, const BenchOptions& options, const std::vector<
     if (!run) return fail("bench", run.status().message());
     auto r = benchmarkScaling(*run, options, threads, *rounds);
     if (!r) return fail("bench", r.status().message());
-    const double peak = p == Precision::Fp32 ? measurePeakFp32Gmacs(r->isa) : measurePeakInt8Gmacs(r->isa);
+    // The peak of each count measured with that many cores busy at once: on a shared host the
+    // cores together deliver less than the count times one, and the speed-up is read against it.
+    auto peakOf = [&](int n) {
+      return p == Precision::Fp32 ? measurePeakFp32GmacsTogether(r->isa, n) : measurePeakInt8GmacsTogether(r->isa, n);
+    };
+    const double onePeak = peakOf(1);
     for (size_t c = 0; c < threads.size(); ++c) {
       const std::vector<double>& ms = r->round_ms[c];
       const double med = r->medianMs(c), gmacs = med > 0 ? static_cast<double>(r->macs) / (med * 1e6) : 0.0;
-      const double share = peak > 0 ? gmacs / (peak * threads[c]) : 0.0;
+      const double peak = threads[c] == 1 ? onePeak : peakOf(threads[c]);
+      const double share = peak > 0 ? gmacs / peak : 0.0;
       if (args.has("json")) {
         rows.push_back({{"precision", toString(p)}, {"threads", threads[c]}, {"median_ms", med}, {"round_ms", ms},
-                        {"gmacs", gmacs}, {"share_of_peak", share}, {"paired_speedup", r->pairedSpeedup(c)}});
+                        {"gmacs", gmacs}, {"peak_gmacs", peak}, {"share_of_peak", share},
+                        {"paired_speedup", r->pairedSpeedup(c)}});
         continue;
       }
-      std::printf("%-5s %3d thread%s: median %9.3f ms (rounds %.3f-%.3f), %7.1f GMAC/s = %5.1f %% of the %s peak (%.1f x %d)",
+      std::printf("%-5s %3d thread%s: median %9.3f ms (rounds %.3f-%.3f), %7.1f GMAC/s = %5.1f %% of the %s peak",
                   toString(p), threads[c], threads[c] == 1 ? " " : "s", med, *std::min_element(ms.begin(), ms.end()),
-                  *std::max_element(ms.begin(), ms.end()), gmacs, 100.0 * share, p == Precision::Fp32 ? "FP32" : "INT8",
-                  peak, threads[c]);
+                  *std::max_element(ms.begin(), ms.end()), gmacs, 100.0 * share, p == Precision::Fp32 ? "FP32" : "INT8");
+      if (threads[c] == 1) std::printf(" (%.1f GMAC/s)", peak);
+      else std::printf(" of %d cores at once (%.1f GMAC/s, %.2fx one core)", threads[c], peak, onePeak > 0 ? peak / onePeak : 0.0);
       if (c > 0)
         std::printf("; %.2fx as fast as %d thread%s (median of %d rounds' ratios; ratio of medians %.2fx)",
                     r->pairedSpeedup(c), threads[0], threads[0] == 1 ? "" : "s", *rounds,

@@ -13,4 +13,10 @@ double measurePeakFp32Gmacs(Isa isa, double seconds = 0.2);
 // vpmaddubsw + vpmaddwd for AVX2 / SSE4.1.
 double measurePeakInt8Gmacs(Isa isa, double seconds = 0.2);
 
+// The same loops on `threads` threads at once, started together and each keeping its best slice,
+// summed: what that many cores deliver together. On a shared or throttled host this is less than
+// `threads` times one core, and a thread-scaling result is read against it (eqw bench --threads).
+double measurePeakFp32GmacsTogether(Isa isa, int threads, double seconds = 0.2);
+double measurePeakInt8GmacsTogether(Isa isa, int threads, double seconds = 0.2);
+
 }  // namespace eqw

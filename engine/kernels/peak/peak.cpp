@@ -5,8 +5,12 @@
 #include "kernels/peak/peak_ukernel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace eqw {
 namespace {
@@ -123,5 +127,41 @@ PeakLoopFn int8Loop(Isa isa) {
 double measurePeakFp32Gmacs(Isa isa, double seconds) { return measureGmacs(fp32Loop(isa), seconds); }
 
 double measurePeakInt8Gmacs(Isa isa, double seconds) { return measureGmacs(int8Loop(isa), seconds); }
+
+namespace {
+
+// measureGmacs on `threads` threads, released together once all have started.
+double measureTogether(PeakLoopFn loop, int threads, double seconds) {
+  threads = std::max(1, threads);
+  if (threads == 1) return measureGmacs(loop, seconds);
+  std::vector<double> best(static_cast<size_t>(threads), 0.0);
+  std::atomic<int> ready{0};
+  auto body = [&](int t) {
+    ready.fetch_add(1);
+    while (ready.load() < threads) std::this_thread::yield();
+    best[static_cast<size_t>(t)] = measureGmacs(loop, seconds);
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (int t = 1; t < threads; ++t) pool.emplace_back(body, t);
+  } catch (const std::system_error&) {  // no more threads: measure what started
+    ready.fetch_add(threads - 1 - static_cast<int>(pool.size()));
+  }
+  body(0);
+  for (std::thread& th : pool) th.join();
+  double sum = 0.0;
+  for (double b : best) sum += b;
+  return sum;
+}
+
+}  // namespace
+
+double measurePeakFp32GmacsTogether(Isa isa, int threads, double seconds) {
+  return measureTogether(fp32Loop(isa), threads, seconds);
+}
+
+double measurePeakInt8GmacsTogether(Isa isa, int threads, double seconds) {
+  return measureTogether(int8Loop(isa), threads, seconds);
+}
 
 }  // namespace eqw

@@ -28,5 +28,20 @@ TEST(Peak, LevelsAboveTheCpuAreCapped) {
   EXPECT_GT(measurePeakInt8Gmacs(Isa::Avx512Vnni, 0.02), 0.0) << "best level " << toString(best);
 }
 
+// Several cores at once: each thread's rate is within one core's ceiling, so the sum is positive
+// and below threads x the ceiling; one thread is the one-core measurement.
+TEST(Peak, CoresAtOnceSumPerThreadRates) {
+  const Isa best = cpuFeatures().best();
+  for (int threads : {1, 2, 3}) {
+    const double f = measurePeakFp32GmacsTogether(best, threads, 0.03);
+    const double i = measurePeakInt8GmacsTogether(best, threads, 0.03);
+    EXPECT_GT(f, 0.1) << threads;
+    EXPECT_LT(f, threads * kMaxFp32) << threads;
+    EXPECT_GT(i, 0.1) << threads;
+    EXPECT_LT(i, threads * kMaxInt8) << threads;
+  }
+  EXPECT_GT(measurePeakInt8GmacsTogether(best, 0, 0.02), 0.0);  // fewer than one: one
+}
+
 }  // namespace
 }  // namespace eqw
