@@ -96,15 +96,11 @@ class Q8ConvGemm final : public OpKernel {
     const int threads = ctx.pool ? ctx.pool->threads() : 1;
     const int64_t panelBytes = kGroups_ * kTilePixels * 4;
     int64_t block = std::clamp<int64_t>(kBlockBytes / panelBytes, 1, pixelTiles_);
-    // A residual layer whose panels can all be shared is split by channels too, however few its
-    // channel tiles: each task then reads and writes whole rows of the in-place float sum (12.5 KB
-    // runs on 56x56 planes) instead of 1.5 KB pieces of 12 rows, and no line of a row is written by
-    // both cores. resnet50's res2 residual 1x1 layers at 2 threads: 0.25 -> 0.20 ms each (four
-    // alternating runs, per-layer medians).
-    const bool byChannels = threads > 1 && ((block == pixelTiles_ && rowTiles_ >= 16 * threads) ||
-                                            (l_.residual && rowTiles_ >= 4 * threads &&
-                                             pixelTiles_ * panelBytes <= kSharedPanelBytes));
-    if (byChannels) block = pixelTiles_;
+    // Splitting resnet50's res2 residual layers (22 channel tiles, 98 pixel tiles) by channels as
+    // well made them faster at 2 threads (0.25 -> 0.20 ms each) but the 1x1 layer after each
+    // slower by as much (it reads the twin by pixels, now written by the other core): the whole
+    // network measured the same (8.94 ms both, eight alternating rounds), so it was taken out.
+    const bool byChannels = threads > 1 && block == pixelTiles_ && rowTiles_ >= 16 * threads;
     if (threads > 1 && !byChannels) block = std::min<int64_t>(block, std::max<int64_t>(1, pixelTiles_ / (4 * threads)));
     const int64_t blocks = (pixelTiles_ + block - 1) / block;
     const int64_t chunks = threads <= 1 ? 1 : std::clamp<int64_t>((4 * threads + blocks - 1) / blocks, 1, rowTiles_);

@@ -346,7 +346,7 @@ Tensor residualOther(const Shape& shape, std::mt19937& rng) {
 }
 
 // kCases and a residual layer whose plane spans several pixel blocks (K = 256: 16 pixel tiles
-// a block, 18 in the plane) with 9 channel tiles, which several threads split by channels.
+// a block, 18 in the plane) with 9 channel tiles, split between threads by pixel blocks.
 std::vector<ConvCase> residualCases() {
   std::vector<ConvCase> cases(std::begin(kCases), std::end(kCases));
   cases.push_back({256, 24, 24, 100, 1, 1, 0, 1, true, ActKind::ReLU, 0.f});
