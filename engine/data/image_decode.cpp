@@ -8,7 +8,6 @@
 #include <fstream>
 #include <new>
 #include <string>
-#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -74,48 +73,24 @@ std::string whyNotDecoded(const std::vector<uchar>& bytes) {
   return "not an image in a supported format (first bytes " + firstBytesHex(bytes) + ")";
 }
 
-// Any depth and channel count -> CV_8UC1 or CV_8UC3 (BGR).
-Result<cv::Mat> to8BitGrayOrBgr(const cv::Mat& src, const std::string& path) {
-  cv::Mat m = src;
-  if (m.depth() == CV_16U) {
-    m.convertTo(m, CV_8U, 1.0 / 257.0);  // 65535 -> 255 exactly
-  } else if (m.depth() != CV_8U) {
-    return ioError(path + ": cannot load image: unsupported sample type (OpenCV depth " +
-                   std::to_string(m.depth()) + ")");
-  }
-  switch (m.channels()) {
-    case 1: return m;
-    case 2: {  // gray + alpha: keep the gray plane
-      cv::Mat gray;
-      cv::extractChannel(m, gray, 0);
-      return gray;
-    }
-    case 3: return m;
-    case 4: {  // BGRA: alpha dropped, not composited
-      cv::Mat bgr;
-      cv::cvtColor(m, bgr, cv::COLOR_BGRA2BGR);
-      return bgr;
-    }
-    default:
-      return ioError(path + ": cannot load image: " + std::to_string(m.channels()) + " channels");
-  }
-}
-
 }  // namespace
 
 Result<cv::Mat> decodeImage8(const std::string& path) {
   try {
     Result<std::vector<uchar>> bytes = readBytes(path);
     if (!bytes) return bytes.status();
-    // JPEGs as cv::imread(path, IMREAD_COLOR) reads them for ncnn2table: turned by their EXIF
-    // orientation (IMREAD_UNCHANGED ignores it), gray ones as three equal channels. Everything
-    // else unchanged, its channels and depth handled below.
-    const char* format = sniffFormat(*bytes);
-    const bool jpeg = format && std::string_view(format) == "JPEG";
-    const cv::Mat decoded = cv::imdecode(*bytes, jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED);
+    // Every format as cv::imread(path, IMREAD_COLOR) reads it for ncnn2table, so that a table
+    // calibrated here sees the same bytes: JPEGs turned by their EXIF orientation, gray images
+    // as three equal channels (ncnn's gray conversion gives the value back exactly), alpha
+    // dropped, not composited, and 16-bit samples cut to their high byte as libpng's strip does
+    // (0x12FF is 18, where a rounding 1/257 scale would give 19).
+    const cv::Mat decoded = cv::imdecode(*bytes, cv::IMREAD_COLOR);
     if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0)
       return ioError(path + ": cannot load image: " + whyNotDecoded(*bytes));
-    return to8BitGrayOrBgr(decoded, path);
+    if (decoded.type() != CV_8UC3)
+      return ioError(path + ": cannot load image: decoded as OpenCV type " + std::to_string(decoded.type()) +
+                     ", not 8-bit BGR");
+    return decoded;
   } catch (const cv::Exception& e) {
     return ioError(path + ": cannot load image: " + e.err);
   } catch (const std::bad_alloc&) {

@@ -1,4 +1,4 @@
-// Decoding an image file into an 8-bit OpenCV matrix with 1 (gray) or 3 (BGR) channels.
+// Decoding an image file into an 8-bit BGR OpenCV matrix.
 #pragma once
 
 #include <string>
@@ -9,9 +9,10 @@
 
 namespace eqw {
 
-// Reads and decodes path with IMREAD_UNCHANGED, then converts explicitly: 16 bit -> 8 bit
-// (v / 257), gray+alpha -> gray, BGRA -> BGR. CMYK JPEGs arrive as BGR from the decoder.
-// IoError naming the file and why on any failure; never throws.
+// Reads and decodes path as cv::imread(path, IMREAD_COLOR) does (what ncnn2table reads): 8-bit
+// BGR, gray as three equal channels, alpha dropped, 16-bit samples cut to their high byte, JPEGs
+// turned by their EXIF orientation, CMYK JPEGs converted by the decoder. IoError naming the file
+// and why on any failure; never throws.
 Result<cv::Mat> decodeImage8(const std::string& path);
 
 }  // namespace eqw

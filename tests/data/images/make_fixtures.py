@@ -55,8 +55,8 @@ def gray_alpha_png():
 
 
 def rgb16_png():
-    # 2x2 16-bit RGB; pixel (0, 0) = (0x1234, 0xFFFF, 0x0000); others (0x8080, 0x4000, 0x0101)
-    px = {(0, 0): (0x1234, 0xFFFF, 0x0000)}
+    # 2x2 16-bit RGB; pixel (0, 0) = (0x12FF, 0xFFFF, 0x0000); others (0x8080, 0x4000, 0x0101)
+    px = {(0, 0): (0x12FF, 0xFFFF, 0x0000)}
     rows = [b"".join(struct.pack(">HHH", *px.get((x, y), (0x8080, 0x4000, 0x0101)))
                      for x in range(2)) for y in range(2)]
     return png(2, 2, 2, 16, rows)

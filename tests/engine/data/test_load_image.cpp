@@ -78,9 +78,11 @@ TEST(LoadImage, GrayWithAlphaKeepsTheGrayPlane) {
   }
 }
 
-TEST(LoadImage, SixteenBitIsScaledToEightBit) {
+TEST(LoadImage, SixteenBitKeepsTheHighByte) {
   const Tensor t = load("decode/rgb16.png", exact(2, 2, PixelOrder::RGB));
-  // (0x1234, 0xFFFF, 0) / 257 rounds to (18, 255, 0); (0x8080, 0x4000, 0x0101) to (128, 64, 1)
+  // The high bytes, as cv::imread(path, IMREAD_COLOR) gives them to ncnn2table: (0x12FF, 0xFFFF,
+  // 0) is (18, 255, 0), where a rounding scale by 1/257 would give 19; (0x8080, 0x4000, 0x0101)
+  // is (128, 64, 1).
   EXPECT_EQ(at(t, 0, 0, 0), 18.f);
   EXPECT_EQ(at(t, 1, 0, 0), 255.f);
   EXPECT_EQ(at(t, 2, 0, 0), 0.f);
