@@ -232,21 +232,22 @@ void printLayers(const Graph& graph, const BenchResult& r) {
   }
 }
 
-// The canonical graph and, with --table, the spec it reads (warnings on stderr).
-Status loadBenchModel(const Args& args, Graph* graph, std::optional<QuantSpec>* table) {
+// The canonical graph and, with --table, the spec it reads (warnings on stderr): 0, or the exit
+// code after the error was printed.
+int loadBenchModel(const Args& args, Graph* graph, std::optional<QuantSpec>* table) {
   auto g = loadCanonicalModel(args.positionals()[0], args, "bench");
-  if (!g) return g.status();
+  if (!g) return fail("bench", g.status().message());
   *graph = std::move(*g);
   if (auto path = args.get("table")) {
     auto bits = args.getInt("table-bits", 8, 7, 8);
-    if (!bits) return bits.status();
+    if (!bits) return fail("bench", bits.status().message(), 2);
     Diagnostics diags;
     auto spec = readNcnnTable(*graph, *path, *bits, NcnnTableOptions{}, &diags);
     for (const Diagnostic& d : diags) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
-    if (!spec) return spec.status();
+    if (!spec) return fail("bench", spec.status().message());
     *table = std::move(*spec);
   }
-  return Status::ok();
+  return 0;
 }
 
 // The graph that times precision p: the canonical one for FP32, else its integerGraph() for the
@@ -274,7 +275,7 @@ int runScaling(const Args& args, const BenchOptions& options, const std::vector<
   if (!rounds) return fail("bench", rounds.status().message(), 2);
   Graph graph;
   std::optional<QuantSpec> table;
-  if (Status s = loadBenchModel(args, &graph, &table); !s.isOk()) return fail("bench", s.message());
+  if (int rc = loadBenchModel(args, &graph, &table)) return rc;
   nlohmann::json rows = nlohmann::json::array();
   for (Precision p : precisions) {
     auto run = precisionGraph(graph, table, p, args, options);
@@ -326,7 +327,7 @@ int runScaling(const Args& args, const BenchOptions& options, const std::vector<
 int runPrecisions(const Args& args, const BenchOptions& options, const std::vector<Precision>& precisions) {
   Graph canonical;
   std::optional<QuantSpec> table;
-  if (Status s = loadBenchModel(args, &canonical, &table); !s.isOk()) return fail("bench", s.message());
+  if (int rc = loadBenchModel(args, &canonical, &table)) return rc;
   const Graph* graph = &canonical;
   nlohmann::json rows = nlohmann::json::array();
   std::vector<std::pair<Precision, double>> medians;

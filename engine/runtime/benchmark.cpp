@@ -32,16 +32,22 @@ std::vector<Tensor> randomInputs(const Graph& graph, uint64_t seed) {
   return inputs;
 }
 
-}  // namespace
-
-Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& options) {
-  if (options.loops < 1) return invalidArgument("loops must be at least 1");
+// The executor a benchmark times, at `threads` threads.
+ExecutorOptions executorOptions(const BenchOptions& options, int threads) {
   ExecutorOptions eo;
-  eo.threads = options.threads;
+  eo.threads = threads;
   eo.isa = options.isa;
   eo.reference = options.reference;
   eo.fuse_residual = options.fuse_residual;
   eo.residual_twin = options.residual_twin;
+  return eo;
+}
+
+}  // namespace
+
+Result<BenchResult> benchmarkFp32(const Graph& graph, const BenchOptions& options) {
+  if (options.loops < 1) return invalidArgument("loops must be at least 1");
+  ExecutorOptions eo = executorOptions(options, options.threads);
   eo.profile = options.per_layer;
   auto exec = Executor::create(graph, eo);
   if (!exec) return exec.status();
@@ -99,13 +105,7 @@ Result<ScalingResult> benchmarkScaling(const Graph& graph, const BenchOptions& o
   if (options.loops < 1) return invalidArgument("loops must be at least 1");
   std::vector<std::unique_ptr<Executor>> execs;
   for (int t : threads) {
-    ExecutorOptions eo;
-    eo.threads = t;
-    eo.isa = options.isa;
-    eo.reference = options.reference;
-    eo.fuse_residual = options.fuse_residual;
-    eo.residual_twin = options.residual_twin;
-    auto exec = Executor::create(graph, eo);
+    auto exec = Executor::create(graph, executorOptions(options, t));
     if (!exec) return exec.status();
     execs.push_back(std::move(*exec));
   }

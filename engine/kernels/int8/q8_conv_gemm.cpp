@@ -537,7 +537,7 @@ class Q8ConvGemm final : public OpKernel {
       if (done >= n - 1) break;
     }
     // Rows of 16 to 31 bytes (28x28 planes), then of 8 to 15 (14x14): the same in 16- and 8-byte
-    // steps (the byte loop took most of res4a's and res5a's subsampling in resnet50).
+    // steps (resnet50's res4a and res5a subsampled their rows byte by byte before).
     for (int width : {16, 8}) {
       if (done > 0 || n < width) continue;
       for (int64_t i = 0;; i = std::min<int64_t>(i + width, (n - width) & ~int64_t{1})) {
