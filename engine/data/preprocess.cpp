@@ -20,23 +20,19 @@ constexpr int kMaxSide = 16384;
 
 bool sideOk(int v) { return v > 0 && v <= kMaxSide; }
 
-// Gray is made after resizing, from the resized BGR pixels, with ncnn's conversion (as
-// from_pixels_resize with PIXEL_BGR2GRAY); replication and the RGB swap are exact either way.
+// img is BGR (decodeImage8). Gray is made after resizing, from the resized BGR pixels, with
+// ncnn's conversion (as from_pixels_resize with PIXEL_BGR2GRAY; a gray file's three equal
+// channels give its value back exactly); the RGB swap is exact.
 cv::Mat toPixelOrder(const cv::Mat& img, PixelOrder order) {
   cv::Mat out;
   if (order == PixelOrder::GRAY) {
-    if (img.channels() == 1) return img;
     const cv::Mat bgr = img.isContinuous() ? img : img.clone();
     out.create(bgr.rows, bgr.cols, CV_8UC1);
     data::bgrToGrayNcnn(bgr.ptr<uchar>(), static_cast<int64_t>(bgr.total()), out.ptr<uchar>());
     return out;
   }
-  if (img.channels() == 1)
-    cv::cvtColor(img, out, cv::COLOR_GRAY2BGR);  // replicate: same for RGB and BGR
-  else if (order == PixelOrder::RGB)
-    cv::cvtColor(img, out, cv::COLOR_BGR2RGB);
-  else
-    out = img;
+  if (order == PixelOrder::RGB) cv::cvtColor(img, out, cv::COLOR_BGR2RGB);
+  else out = img;
   return out;
 }
 
